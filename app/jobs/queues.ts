@@ -1,0 +1,46 @@
+// Queue names, payloads and retry policies: the one list of background work the app does.
+// Every payload carries `shop` so a shop's pending jobs can be found (and stopped on uninstall).
+import type { QueueOptions } from "pg-boss";
+
+export const QUEUES = {
+  /** Place the one Erysta order of a delivery. Re-runs are safe: the use case refuses to place twice. */
+  place: "delivery-place",
+  /** Ask Erysta for the keys of a placed order; reschedules itself until a terminal status. */
+  poll: "delivery-poll",
+  /** Metafield, tags and fulfillment on the Shopify order, after the keys are stored. */
+  syncShopify: "delivery-sync-shopify",
+  /** Optional refund of undelivered items (shop setting). */
+  refund: "delivery-refund",
+  /** Send one outbox email (customer keys, "on the way", merchant alert). */
+  sendEmail: "email-send",
+  /** A no-op used by health checks and tests to prove a worker is consuming. */
+  ping: "system-ping",
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface DeliveryJob {
+  shop: string;
+  deliveryId: string;
+}
+
+export interface JobPayloads {
+  [QUEUES.place]: DeliveryJob;
+  [QUEUES.poll]: DeliveryJob;
+  [QUEUES.syncShopify]: DeliveryJob;
+  [QUEUES.refund]: DeliveryJob;
+  [QUEUES.sendEmail]: { shop: string; emailId: string };
+  [QUEUES.ping]: { shop?: string; token: string };
+}
+
+// Retries are for our own crashes and for retryable outages; what is final is decided by the use cases
+// (they complete the job after recording the failure). expireInSeconds bounds how long a crashed
+// worker holds a job before another worker picks it up.
+export const QUEUE_OPTIONS: Record<QueueName, QueueOptions> = {
+  [QUEUES.place]: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
+  [QUEUES.poll]: { retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
+  [QUEUES.syncShopify]: { retryLimit: 25, retryDelay: 5, retryBackoff: true, retryDelayMax: 900, expireInSeconds: 300 },
+  [QUEUES.refund]: { retryLimit: 10, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 300 },
+  [QUEUES.sendEmail]: { retryLimit: 25, retryDelay: 5, retryBackoff: true, retryDelayMax: 1800, expireInSeconds: 120 },
+  [QUEUES.ping]: { retryLimit: 0, expireInSeconds: 30 },
+};
