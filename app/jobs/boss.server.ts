@@ -3,13 +3,14 @@
 // atomically: either both exist or neither does.
 import { PgBoss, fromPrisma, type SendOptions } from "pg-boss";
 import type { Tx } from "~/db.server";
+import { logger } from "~/logger.server";
 import { QUEUES, QUEUE_OPTIONS, type JobPayloads, type QueueName } from "./queues";
 
 export type Boss = PgBoss;
 
 export function createBoss(databaseUrl: string, role: "web" | "worker"): PgBoss {
   const consuming = role === "worker";
-  return new PgBoss({
+  const boss = new PgBoss({
     connectionString: databaseUrl,
     max: consuming ? 10 : 4,
     application_name: `erysta-${role}`,
@@ -17,6 +18,10 @@ export function createBoss(databaseUrl: string, role: "web" | "worker"): PgBoss 
     schedule: false,
     useListenNotify: consuming,
   });
+  // pg-boss emits "error" for background failures (e.g. a dropped connection). An EventEmitter error
+  // without a listener would crash the process; we log it and let pg-boss reconnect.
+  boss.on("error", (err) => logger.error({ err, role }, "job queue error"));
+  return boss;
 }
 
 /** Starts pg-boss (installing or migrating its schema) and makes sure every queue exists. */

@@ -11,7 +11,6 @@ async function main() {
   const env = getEnv();
   const logger = createLogger({ level: env.LOG_LEVEL }).child({ process: "worker", pid: process.pid });
   const boss = await startBoss(createBoss(env.DATABASE_URL, "worker"));
-  boss.on("error", (err) => logger.error({ err }, "pg-boss error"));
   await runHandlers(boss, buildJobHandlers(), { concurrency: env.WORKER_CONCURRENCY, logger });
   logger.info({ concurrency: env.WORKER_CONCURRENCY }, "worker ready");
 
