@@ -17,7 +17,7 @@ export function toFetchRequest(req: http.IncomingMessage, origin: string): Reque
     method: req.method,
     headers,
     body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
-    // @ts-expect-error Node's fetch needs duplex for streamed request bodies.
+    // Node's fetch needs duplex for streamed request bodies.
     duplex: hasBody ? "half" : undefined,
   });
 }

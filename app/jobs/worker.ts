@@ -1,7 +1,9 @@
 // `npm run worker`: the background process. Runs every job handler until SIGTERM/SIGINT, then stops
 // fetching, lets in-flight jobs finish and exits 0. Several workers can run at once (pg-boss uses
 // SKIP LOCKED; the Erysta rate budget lives in PostgreSQL).
+import { prisma } from "~/db.server";
 import { EnvError, getEnv } from "~/env.server";
+import { buildFulfillmentDeps } from "~/fulfillment/deps.server";
 import { createLogger } from "~/logger.server";
 import { createBoss, startBoss } from "./boss.server";
 import { buildJobHandlers } from "./handlers.server";
@@ -11,7 +13,8 @@ async function main() {
   const env = getEnv();
   const logger = createLogger({ level: env.LOG_LEVEL }).child({ process: "worker", pid: process.pid });
   const boss = await startBoss(createBoss(env.DATABASE_URL, "worker"));
-  await runHandlers(boss, buildJobHandlers(), { concurrency: env.WORKER_CONCURRENCY, logger });
+  const deps = buildFulfillmentDeps({ env, db: prisma, boss, logger });
+  await runHandlers(boss, buildJobHandlers(deps), { concurrency: env.WORKER_CONCURRENCY, logger });
   logger.info({ concurrency: env.WORKER_CONCURRENCY }, "worker ready");
 
   let stopping = false;

@@ -1,0 +1,35 @@
+// Merchant alerts: an outbox email to the shop's alert address (when it has one), queued in the same
+// transaction as the state change that caused it, so an alert is never lost nor sent twice.
+import type { Delivery, Shop } from "@prisma/client";
+import type { PgBoss } from "pg-boss";
+import type { Tx } from "~/db.server";
+import { queueEmail } from "~/email/outbox.server";
+import type { AlertKind } from "~/email/templates/index";
+import { enqueue } from "~/jobs/boss.server";
+import { QUEUES } from "~/jobs/queues";
+
+export interface AlertInput {
+  kind: AlertKind;
+  reason: string;
+  /** Distinguishes repeated alerts of the same kind (e.g. each placement attempt). */
+  occurrence?: string | number;
+  traceId?: string | null;
+}
+
+export async function alertMerchant(tx: Tx, boss: PgBoss, shop: Shop, delivery: Delivery, alert: AlertInput) {
+  if (!shop.alertEmail) return null;
+  const email = await queueEmail(tx, {
+    shop: shop.shop,
+    deliveryId: delivery.id,
+    kind: "MERCHANT_ALERT",
+    recipient: shop.alertEmail,
+    idempotencyKey: `alert:${delivery.id}:${alert.kind}:${alert.occurrence ?? 0}`,
+    payload: {
+      kind: alert.kind,
+      reason: alert.reason,
+      traceId: alert.traceId ?? delivery.placeTraceId ?? null,
+    },
+  });
+  await enqueue(boss, QUEUES.sendEmail, { shop: shop.shop, emailId: email.id }, { tx });
+  return email;
+}
