@@ -112,7 +112,9 @@ export function metafieldSummary(
   lines: Pick<DeliveryLine, "id" | "title" | "quantity" | "deliveredQuantity" | "erystaProductId">[],
   keys: PlainKey[],
 ) {
-  const build = (withText: boolean) => ({
+  // Most detailed form that fits: text keys listed; else key references only; else counts only.
+  type Detail = "text" | "refs" | "counts";
+  const build = (detail: Detail) => ({
     status: delivery.status,
     erysta_order_id: delivery.erystaOrderId,
     delivered_at: delivery.keysStoredAt?.toISOString() ?? null,
@@ -121,14 +123,23 @@ export function metafieldSummary(
       erysta_product_id: line.erystaProductId,
       ordered: line.quantity,
       delivered: line.deliveredQuantity,
-      keys: keys
-        .filter((k) => k.lineId === line.id)
-        .map((k) =>
-          k.type === "IMAGE" || !withText ? { type: k.type.toLowerCase(), ref: `key:${k.id}` } : { type: "text", value: k.value },
-        ),
+      ...(detail === "counts"
+        ? {}
+        : {
+            keys: keys
+              .filter((k) => k.lineId === line.id)
+              .map((k) =>
+                k.type === "IMAGE" || detail === "refs"
+                  ? { type: k.type.toLowerCase(), ref: `key:${k.id}` }
+                  : { type: "text", value: k.value },
+              ),
+          }),
     })),
-    ...(withText ? {} : { note: "Too many keys to list here: open the order in Erysta Fulfillment to see them." }),
+    ...(detail === "text" ? {} : { note: "Too many keys to list here: open the order in Erysta Fulfillment to see them." }),
   });
-  const full = build(true);
-  return Buffer.byteLength(JSON.stringify(full)) <= METAFIELD_MAX_BYTES ? full : build(false);
+  const fits = (value: object) => Buffer.byteLength(JSON.stringify(value)) <= METAFIELD_MAX_BYTES;
+  const full = build("text");
+  if (fits(full)) return full;
+  const refs = build("refs");
+  return fits(refs) ? refs : build("counts");
 }
