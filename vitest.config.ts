@@ -7,7 +7,12 @@ import tsconfigPaths from "vite-tsconfig-paths";
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
-    include: ["tests/**/*.test.ts", "tests/**/*.test.tsx", "extensions/**/*.test.ts", "extensions/**/*.test.tsx"],
+    include: [
+      "tests/**/*.test.ts",
+      "tests/**/*.test.tsx",
+      "extensions/**/*.test.ts",
+      "extensions/**/*.test.tsx",
+    ],
     globalSetup: ["tests/support/global-setup.ts"],
     setupFiles: ["tests/support/per-file-database.ts"],
     testTimeout: 60_000,

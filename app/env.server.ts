@@ -2,9 +2,7 @@
 // variable stops start-up with a message naming it. `.env.example` documents every variable.
 import { z } from "zod";
 
-const bool = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 export const envSchema = z.object({

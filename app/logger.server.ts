@@ -31,7 +31,9 @@ export const REDACTED_PATHS = [
   "*.password",
 ];
 
-export function createLogger(options: { level?: string; pretty?: boolean; destination?: pino.DestinationStream } = {}) {
+export function createLogger(
+  options: { level?: string; pretty?: boolean; destination?: pino.DestinationStream } = {},
+) {
   const level = options.level ?? process.env.LOG_LEVEL ?? "info";
   const pretty = options.pretty ?? (process.env.NODE_ENV !== "production" && process.stdout.isTTY);
   const base: pino.LoggerOptions = {
@@ -41,7 +43,10 @@ export function createLogger(options: { level?: string; pretty?: boolean; destin
   };
   if (options.destination) return pino(base, options.destination);
   if (pretty) {
-    return pino({ ...base, transport: { target: "pino-pretty", options: { colorize: true, translateTime: "HH:MM:ss.l" } } });
+    return pino({
+      ...base,
+      transport: { target: "pino-pretty", options: { colorize: true, translateTime: "HH:MM:ss.l" } },
+    });
   }
   return pino(base);
 }

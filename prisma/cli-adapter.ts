@@ -29,7 +29,10 @@ function patchCatalogTypes(): void {
   if (patched) return;
   patched = true;
   const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-  (pg.Client.prototype as unknown as { query: unknown }).query = function (this: unknown, ...args: unknown[]) {
+  (pg.Client.prototype as unknown as { query: unknown }).query = function (
+    this: unknown,
+    ...args: unknown[]
+  ) {
     const last = args[args.length - 1];
     if (typeof last === "function") {
       // Callback form, used by pg.Pool#query.

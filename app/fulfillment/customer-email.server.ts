@@ -35,10 +35,17 @@ export async function queueCustomerEmail(
       type: "no_customer_email",
       message: "The order has no customer email address; the keys are on the Shopify order only.",
     });
-    if (kind === "KEYS") await completeDelivery(tx, delivery, "No customer email to send; keys are on the Shopify order.");
+    if (kind === "KEYS")
+      await completeDelivery(tx, delivery, "No customer email to send; keys are on the Shopify order.");
     return null;
   }
-  const email = await queueEmail(tx, { shop: delivery.shop, deliveryId: delivery.id, kind, recipient, idempotencyKey });
+  const email = await queueEmail(tx, {
+    shop: delivery.shop,
+    deliveryId: delivery.id,
+    kind,
+    recipient,
+    idempotencyKey,
+  });
   await enqueue(deps.boss, QUEUES.sendEmail, { shop: delivery.shop, emailId: email.id }, { tx });
   return email;
 }
@@ -48,7 +55,11 @@ async function completeDelivery(tx: Tx, delivery: Delivery, message: string) {
   const lines = await tx.deliveryLine.findMany({ where: { deliveryId: delivery.id, shop: delivery.shop } });
   const partial = lines.some((l) => l.deliveredQuantity < l.quantity);
   const current = await tx.delivery.findFirstOrThrow({ where: { id: delivery.id, shop: delivery.shop } });
-  return moveDelivery(tx, current, "customer_notified", { type: "delivered", message, to: deliveredStatus(partial) });
+  return moveDelivery(tx, current, "customer_notified", {
+    type: "delivered",
+    message,
+    to: deliveredStatus(partial),
+  });
 }
 
 /** The email job. */
@@ -57,7 +68,10 @@ export async function sendDeliveryEmail(deps: FulfillmentDeps, job: { shop: stri
   if (!email) return "nothing_to_do" as const;
   const shop = await deps.db.shop.findUniqueOrThrow({ where: { shop: job.shop } });
   const delivery = email.deliveryId
-    ? await deps.db.delivery.findFirst({ where: { id: email.deliveryId, shop: job.shop }, include: { lines: true } })
+    ? await deps.db.delivery.findFirst({
+        where: { id: email.deliveryId, shop: job.shop },
+        include: { lines: true },
+      })
     : null;
   const shopName = shop.senderName ?? shopNameOf(job.shop);
 
@@ -79,9 +93,18 @@ export async function sendDeliveryEmail(deps: FulfillmentDeps, job: { shop: stri
     // Shopify order; the merchant is told so they can resend to a corrected address.
     const reason = `The customer's email was rejected by the mail server (${errorMessage(err)}). Resend the keys to a corrected address.`;
     await deps.db.$transaction(async (tx) => {
-      await recordEvent(tx, delivery, { type: "email_rejected", message: reason, data: { emailId: email.id } });
-      await alertMerchant(tx, deps.boss, shop, delivery, { kind: "needs_review", reason, occurrence: `email:${email.id}` });
-      if (email.kind === "KEYS") await completeDelivery(tx, delivery, "Keys stored; the customer email could not be delivered.");
+      await recordEvent(tx, delivery, {
+        type: "email_rejected",
+        message: reason,
+        data: { emailId: email.id },
+      });
+      await alertMerchant(tx, deps.boss, shop, delivery, {
+        kind: "needs_review",
+        reason,
+        occurrence: `email:${email.id}`,
+      });
+      if (email.kind === "KEYS")
+        await completeDelivery(tx, delivery, "Keys stored; the customer email could not be delivered.");
     });
     return "rejected" as const;
   }
@@ -92,10 +115,17 @@ export async function sendDeliveryEmail(deps: FulfillmentDeps, job: { shop: stri
         // Also on "already_sent": a previous run sent the email but died before this step.
         const done = await completeDelivery(tx, delivery, "Keys emailed to the customer.");
         if (!done && outcome === "sent") {
-          await recordEvent(tx, delivery, { type: "keys_emailed", message: "Keys emailed again.", data: { emailId: email.id } });
+          await recordEvent(tx, delivery, {
+            type: "keys_emailed",
+            message: "Keys emailed again.",
+            data: { emailId: email.id },
+          });
         }
       } else if (email.kind === "ON_THE_WAY" && outcome === "sent") {
-        await recordEvent(tx, delivery, { type: "customer_notified_late", message: "Customer told their keys are on the way." });
+        await recordEvent(tx, delivery, {
+          type: "customer_notified_late",
+          message: "Customer told their keys are on the way.",
+        });
       }
     });
   }
@@ -105,7 +135,9 @@ export async function sendDeliveryEmail(deps: FulfillmentDeps, job: { shop: stri
 async function render(
   deps: FulfillmentDeps,
   email: EmailMessage,
-  delivery: (Delivery & { lines: { id: string; title: string; quantity: number; deliveredQuantity: number }[] }) | null,
+  delivery:
+    | (Delivery & { lines: { id: string; title: string; quantity: number; deliveredQuantity: number }[] })
+    | null,
   shopName: string,
   replyTo: string | null,
 ) {
@@ -122,7 +154,9 @@ async function render(
     return renderMerchantAlertEmail({
       shopName,
       orderName: delivery?.orderName ?? "",
-      adminOrderUrl: delivery ? `https://admin.shopify.com/store/${shopHandle(delivery.shop)}/apps/${encodeURIComponent("erysta-fulfillment")}/app/orders/${delivery.id}` : null,
+      adminOrderUrl: delivery
+        ? `https://admin.shopify.com/store/${shopHandle(delivery.shop)}/apps/${encodeURIComponent("erysta-fulfillment")}/app/orders/${delivery.id}`
+        : null,
       kind: payload.kind ?? "needs_review",
       reason: payload.reason ?? delivery?.statusReason ?? "",
       erystaOrderId: delivery?.erystaOrderId,
@@ -139,12 +173,18 @@ async function render(
     return {
       title: line.title,
       quantityOrdered: line.quantity,
-      keys: lineKeys.map((k) => ({ type: k.type === "IMAGE" ? ("image" as const) : ("text" as const), value: k.value })),
+      keys: lineKeys.map((k) => ({
+        type: k.type === "IMAGE" ? ("image" as const) : ("text" as const),
+        value: k.value,
+      })),
       missingCount: Math.max(0, line.quantity - lineKeys.length),
     };
   });
   return renderKeysEmail({ ...common, products, partial: products.some((p) => (p.missingCount ?? 0) > 0) });
 }
 
-const shopNameOf = (shop: string) => shopHandle(shop).replace(/-/g, " ").replace(/\b\w/g, (c) => c.toUpperCase());
+const shopNameOf = (shop: string) =>
+  shopHandle(shop)
+    .replace(/-/g, " ")
+    .replace(/\b\w/g, (c) => c.toUpperCase());
 const shopHandle = (shop: string) => shop.replace(/\.myshopify\.com$/, "");

@@ -24,7 +24,13 @@ export function fulfillmentConfig(env: Env): FulfillmentConfig {
   };
 }
 
-export function buildFulfillmentDeps(input: { env: Env; db: Db; boss: PgBoss; logger: Logger; clock?: Clock }): FulfillmentDeps {
+export function buildFulfillmentDeps(input: {
+  env: Env;
+  db: Db;
+  boss: PgBoss;
+  logger: Logger;
+  clock?: Clock;
+}): FulfillmentDeps {
   const { env, db, logger } = input;
   // One client per API key and process, so its rate-budget bookkeeping is reused.
   const clients = new Map<string, ErystaClient>();
@@ -40,15 +46,30 @@ export function buildFulfillmentDeps(input: { env: Env; db: Db; boss: PgBoss; lo
       let client = clients.get(shop.erystaApiKeyCiphertext);
       if (!client) {
         const apiKey = openSecret(shop.erystaApiKeyCiphertext, shop.shop);
-        client = createErystaClientForShopKey({ apiKey, prisma: db, logger: logger.child({ shop: shop.shop }), env });
+        client = createErystaClientForShopKey({
+          apiKey,
+          prisma: db,
+          logger: logger.child({ shop: shop.shop }),
+          env,
+        });
         clients.set(shop.erystaApiKeyCiphertext, client);
       }
       return client;
     },
     async shopifyFor(shop: string) {
-      const session = await db.session.findFirst({ where: { shop, isOnline: false }, orderBy: { expires: "desc" } });
-      if (!session) throw new ShopifyAuthError(`${shop} has no offline session (app not installed?)`, { shop, reason: "invalid_token" });
-      return createAdminGatewayForSession(session, { origin: env.SHOPIFY_ADMIN_API_ORIGIN, logger: logger.child({ shop }) });
+      const session = await db.session.findFirst({
+        where: { shop, isOnline: false },
+        orderBy: { expires: "desc" },
+      });
+      if (!session)
+        throw new ShopifyAuthError(`${shop} has no offline session (app not installed?)`, {
+          shop,
+          reason: "invalid_token",
+        });
+      return createAdminGatewayForSession(session, {
+        origin: env.SHOPIFY_ADMIN_API_ORIGIN,
+        logger: logger.child({ shop }),
+      });
     },
   };
 }

@@ -12,7 +12,10 @@ export interface EventInput {
 }
 
 export class StaleDeliveryError extends Error {
-  constructor(readonly deliveryId: string, readonly expected: DeliveryStatus) {
+  constructor(
+    readonly deliveryId: string,
+    readonly expected: DeliveryStatus,
+  ) {
     super(`delivery ${deliveryId} is no longer ${expected}`);
   }
 }

@@ -23,13 +23,17 @@ export async function intakePaidOrder(
   const parsed = paidOrderPayload.safeParse(input.payload);
   try {
     return await deps.db.$transaction(async (tx) => {
-      await tx.webhookReceipt.create({ data: { shop: input.shop, webhookId: input.webhookId, topic: input.topic } });
+      await tx.webhookReceipt.create({
+        data: { shop: input.shop, webhookId: input.webhookId, topic: input.topic },
+      });
       const shop = await ensureShop(tx, input.shop);
 
       if (!parsed.success) {
         // Never lose an order because its payload surprised us: if we can tell which order it is,
         // keep it for review with the reason; otherwise the caller reports the payload as unreadable.
-        const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ");
+        const reason = parsed.error.issues
+          .map((i) => `${i.path.join(".") || "payload"}: ${i.message}`)
+          .join("; ");
         const orderId = readOrderId(input.payload);
         if (!orderId) return { kind: "unreadable" as const, reason };
         const delivery = await tx.delivery.create({
@@ -53,9 +57,12 @@ export async function intakePaidOrder(
 
       const order = parsed.data;
       const mappings = new Map(
-        (await tx.productMapping.findMany({ where: { shop: input.shop }, select: { variantId: true, erystaProductId: true } })).map(
-          (m) => [m.variantId, m.erystaProductId],
-        ),
+        (
+          await tx.productMapping.findMany({
+            where: { shop: input.shop },
+            select: { variantId: true, erystaProductId: true },
+          })
+        ).map((m) => [m.variantId, m.erystaProductId]),
       );
       const lines: MappedLine[] = mapOrderLines(
         order.line_items.map((l) => ({
@@ -116,7 +123,8 @@ export async function intakePaidOrder(
     });
   } catch (err) {
     // The unique index on the receipt or on (shop, order) was taken by an earlier or concurrent copy.
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return { kind: "duplicate" };
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")
+      return { kind: "duplicate" };
     throw err;
   }
 }
@@ -127,10 +135,16 @@ function initialStatus(
 ): { status: DeliveryStatus; reason: string | null } {
   if (mappedLines === 0) return { status: "SKIPPED", reason: "No line is mapped to an Erysta product." };
   if (!shop.erystaApiKeyCiphertext) {
-    return { status: "ON_HOLD", reason: "Erysta is not connected: add your Erysta API key in Settings, then approve this order." };
+    return {
+      status: "ON_HOLD",
+      reason: "Erysta is not connected: add your Erysta API key in Settings, then approve this order.",
+    };
   }
   if (!shop.autoFulfill) {
-    return { status: "ON_HOLD", reason: "Automatic fulfillment is off: approve this order to place it with Erysta." };
+    return {
+      status: "ON_HOLD",
+      reason: "Automatic fulfillment is off: approve this order to place it with Erysta.",
+    };
   }
   return { status: "RECEIVED", reason: null };
 }

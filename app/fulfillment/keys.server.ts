@@ -88,7 +88,11 @@ export interface PlainKey {
 }
 
 /** Decrypts a delivery's keys for a customer email, the Shopify metafield or a merchant's reveal. */
-export async function readKeys(db: Tx | { deliveredKey: Tx["deliveredKey"] }, shop: string, deliveryId: string): Promise<PlainKey[]> {
+export async function readKeys(
+  db: Tx | { deliveredKey: Tx["deliveredKey"] },
+  shop: string,
+  deliveryId: string,
+): Promise<PlainKey[]> {
   const rows = await db.deliveredKey.findMany({
     where: { shop, deliveryId },
     orderBy: [{ erystaProductId: "asc" }, { position: "asc" }],

@@ -33,7 +33,8 @@ export function mapOrderLines(
   for (const line of lines) {
     if (line.quantity <= 0) continue;
     const byVariant = line.variantGid ? mappings.get(line.variantGid) : undefined;
-    const bySku = options.mapBySku && isErystaProductId(line.sku) ? line.sku!.trim().toLowerCase() : undefined;
+    const bySku =
+      options.mapBySku && isErystaProductId(line.sku) ? line.sku!.trim().toLowerCase() : undefined;
     const erystaProductId = byVariant ?? bySku;
     if (erystaProductId) mapped.push({ ...line, erystaProductId });
   }
@@ -43,7 +44,8 @@ export function mapOrderLines(
 /** Erysta's behaviour for a product listed twice is undocumented: merge by product, sum quantities. */
 export function mergeByProduct(lines: { erystaProductId: string; quantity: number }[]) {
   const totals = new Map<string, number>();
-  for (const line of lines) totals.set(line.erystaProductId, (totals.get(line.erystaProductId) ?? 0) + line.quantity);
+  for (const line of lines)
+    totals.set(line.erystaProductId, (totals.get(line.erystaProductId) ?? 0) + line.quantity);
   return [...totals].map(([id, quantity]) => ({ id, quantity }));
 }
 

@@ -7,7 +7,12 @@
 // died mid-call: the outcome is unknown, so the delivery goes to NEEDS_REVIEW — never a blind re-place.
 import type { Delivery } from "@prisma/client";
 import { errorMessage } from "~/errors.server";
-import { ErystaAmbiguousError, ErystaAuthError, ErystaError, ErystaRejectedError } from "~/erysta/index.server";
+import {
+  ErystaAmbiguousError,
+  ErystaAuthError,
+  ErystaError,
+  ErystaRejectedError,
+} from "~/erysta/index.server";
 import { enqueue } from "~/jobs/boss.server";
 import { QUEUE_OPTIONS, QUEUES } from "~/jobs/queues";
 import { getOrderForFulfillment } from "~/shopify-admin/index.server";
@@ -71,7 +76,11 @@ export async function placeDelivery(
         message: "Shopify rates this order high risk: approve it in the app to place it with Erysta.",
         update: { statusReason: "High-risk order held for approval." },
       });
-      if (held) await alertMerchant(tx, deps.boss, shop, held, { kind: "on_hold", reason: "Shopify rates this order high risk." });
+      if (held)
+        await alertMerchant(tx, deps.boss, shop, held, {
+          kind: "on_hold",
+          reason: "Shopify rates this order high risk.",
+        });
     });
     return "on_hold";
   }
@@ -94,11 +103,21 @@ export async function placeDelivery(
     log.info({ erystaOrderId: result.data.orderId, traceId: result.traceId }, "Erysta order placed");
     return "placed";
   } catch (err) {
-    return recordPlacementFailure(deps, { shop, delivery: { ...placing, lines: delivery.lines } }, err, job.lastAttempt ?? false);
+    return recordPlacementFailure(
+      deps,
+      { shop, delivery: { ...placing, lines: delivery.lines } },
+      err,
+      job.lastAttempt ?? false,
+    );
   }
 }
 
-async function recordPlaced(deps: FulfillmentDeps, delivery: Delivery, erystaOrderId: string, traceId: string | null) {
+async function recordPlaced(
+  deps: FulfillmentDeps,
+  delivery: Delivery,
+  erystaOrderId: string,
+  traceId: string | null,
+) {
   const now = deps.clock.now();
   const firstPollIn = nextPollDelayMs(0, deps.config.poll);
   await deps.db.$transaction(async (tx) => {
@@ -116,7 +135,12 @@ async function recordPlaced(deps: FulfillmentDeps, delivery: Delivery, erystaOrd
       data: { erystaOrderId, traceId },
     });
     if (!moved) throw new Error(`delivery ${delivery.id} left PLACING while its order was being placed`);
-    await enqueue(deps.boss, QUEUES.poll, { shop: delivery.shop, deliveryId: delivery.id }, { tx, startAfter: firstPollIn });
+    await enqueue(
+      deps.boss,
+      QUEUES.poll,
+      { shop: delivery.shop, deliveryId: delivery.id },
+      { tx, startAfter: firstPollIn },
+    );
   });
 }
 
@@ -138,8 +162,18 @@ async function recordPlacementFailure(
         data: { reason: err instanceof ErystaRejectedError ? err.reason : err.reason, traceId },
       });
       if (moved) {
-        await alertMerchant(tx, deps.boss, shop, moved, { kind: "failed_to_place", reason, occurrence: delivery.placeAttempts, traceId });
-        await enqueue(deps.boss, QUEUES.syncShopify, { shop: delivery.shop, deliveryId: delivery.id }, { tx });
+        await alertMerchant(tx, deps.boss, shop, moved, {
+          kind: "failed_to_place",
+          reason,
+          occurrence: delivery.placeAttempts,
+          traceId,
+        });
+        await enqueue(
+          deps.boss,
+          QUEUES.syncShopify,
+          { shop: delivery.shop, deliveryId: delivery.id },
+          { tx },
+        );
       }
     });
     return "rejected";
@@ -156,7 +190,12 @@ async function recordPlacementFailure(
           message: reason,
           update: { statusReason: reason },
         });
-        if (moved) await alertMerchant(tx, deps.boss, shop, moved, { kind: "failed_to_place", reason, occurrence: delivery.placeAttempts });
+        if (moved)
+          await alertMerchant(tx, deps.boss, shop, moved, {
+            kind: "failed_to_place",
+            reason,
+            occurrence: delivery.placeAttempts,
+          });
       });
       return "rejected";
     }
@@ -179,7 +218,12 @@ async function recordPlacementFailure(
   return "needs_review";
 }
 
-async function markNeedsReview(deps: FulfillmentDeps, { delivery, shop }: LoadedDelivery, reason: string, traceId: string | null) {
+async function markNeedsReview(
+  deps: FulfillmentDeps,
+  { delivery, shop }: LoadedDelivery,
+  reason: string,
+  traceId: string | null,
+) {
   await deps.db.$transaction(async (tx) => {
     const moved = await moveDelivery(tx, delivery, "place_ambiguous", {
       type: "needs_review",
@@ -188,14 +232,22 @@ async function markNeedsReview(deps: FulfillmentDeps, { delivery, shop }: Loaded
       data: { referenceId: delivery.referenceId, traceId },
     });
     if (moved) {
-      await alertMerchant(tx, deps.boss, shop, moved, { kind: "needs_review", reason, occurrence: delivery.placeAttempts, traceId });
+      await alertMerchant(tx, deps.boss, shop, moved, {
+        kind: "needs_review",
+        reason,
+        occurrence: delivery.placeAttempts,
+        traceId,
+      });
       await enqueue(deps.boss, QUEUES.syncShopify, { shop: delivery.shop, deliveryId: delivery.id }, { tx });
     }
   });
 }
 
 /** A job found the delivery PLACING: either another worker is mid-call, or one died mid-call. */
-async function resolveInterruptedPlacement(deps: FulfillmentDeps, loaded: LoadedDelivery): Promise<PlaceOutcome> {
+async function resolveInterruptedPlacement(
+  deps: FulfillmentDeps,
+  loaded: LoadedDelivery,
+): Promise<PlaceOutcome> {
   const { delivery } = loaded;
   const startedAt = delivery.placeStartedAt?.getTime() ?? 0;
   if (deps.clock.now().getTime() - startedAt < ABANDONED_AFTER_MS) {

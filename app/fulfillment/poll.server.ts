@@ -21,7 +21,8 @@ export async function pollDelivery(
   job: { shop: string; deliveryId: string; signal?: AbortSignal },
 ): Promise<PollOutcome> {
   const loaded = await loadDelivery(deps.db, job.shop, job.deliveryId);
-  if (!loaded || loaded.delivery.status !== "WAITING" || !loaded.delivery.erystaOrderId) return "nothing_to_do";
+  if (!loaded || loaded.delivery.status !== "WAITING" || !loaded.delivery.erystaOrderId)
+    return "nothing_to_do";
   const { delivery, shop } = loaded;
   const erystaOrderId = loaded.delivery.erystaOrderId;
   const now = deps.clock.now();
@@ -30,16 +31,25 @@ export async function pollDelivery(
   if (waitedMs > deps.config.maxWaitMinutes * 60_000) {
     const reason = `No keys from Erysta after ${Math.round(waitedMs / 60_000)} minutes (last status ${delivery.erystaStatus ?? "unknown"}). Ask Erysta support about order ${delivery.erystaOrderId}.`;
     await deps.db.$transaction(async (tx) => {
-      const moved = await moveDelivery(tx, delivery, "gave_up", { type: "gave_up", message: reason, update: { statusReason: reason } });
+      const moved = await moveDelivery(tx, delivery, "gave_up", {
+        type: "gave_up",
+        message: reason,
+        update: { statusReason: reason },
+      });
       if (moved) {
-        await alertMerchant(tx, deps.boss, shop, moved, { kind: "needs_review", reason, occurrence: "gave_up" });
+        await alertMerchant(tx, deps.boss, shop, moved, {
+          kind: "needs_review",
+          reason,
+          occurrence: "gave_up",
+        });
         await enqueue(deps.boss, QUEUES.syncShopify, { shop: shop.shop, deliveryId: delivery.id }, { tx });
       }
     });
     return "needs_review";
   }
 
-  if (!delivery.lateAlertedAt && waitedMs > shop.lateAfterMinutes * 60_000) await flagLate(deps, shop, delivery, waitedMs);
+  if (!delivery.lateAlertedAt && waitedMs > shop.lateAfterMinutes * 60_000)
+    await flagLate(deps, shop, delivery, waitedMs);
 
   const erysta = deps.erystaFor(shop);
   let order: ErystaOrderKeys;
@@ -53,13 +63,24 @@ export async function pollDelivery(
     // Polling never gives up on a retryable failure; a final one (e.g. the key was revoked) is recorded
     // once and polled slowly, since the merchant can fix it and the order keeps existing at Erysta.
     const final = !isRetryable(err);
-    const delay = final ? deps.config.poll.maxIntervalMs : delayAfterFailureMs(delivery.pollCount, deps.config.poll, retryAfterMs(err));
+    const delay = final
+      ? deps.config.poll.maxIntervalMs
+      : delayAfterFailureMs(delivery.pollCount, deps.config.poll, retryAfterMs(err));
     await deps.db.$transaction(async (tx) => {
       if (final && delivery.statusReason !== String((err as Error).message)) {
-        await recordEvent(tx, delivery, { type: "poll_failed", message: `Could not read the Erysta order: ${(err as Error).message}` });
-        await alertMerchant(tx, deps.boss, shop, delivery, { kind: "needs_review", reason: (err as Error).message, occurrence: `poll:${(err as Error).name}` });
+        await recordEvent(tx, delivery, {
+          type: "poll_failed",
+          message: `Could not read the Erysta order: ${(err as Error).message}`,
+        });
+        await alertMerchant(tx, deps.boss, shop, delivery, {
+          kind: "needs_review",
+          reason: (err as Error).message,
+          occurrence: `poll:${(err as Error).name}`,
+        });
       }
-      await scheduleNextPoll(tx, deps, delivery, delay, { statusReason: final ? (err as Error).message : delivery.statusReason });
+      await scheduleNextPoll(tx, deps, delivery, delay, {
+        statusReason: final ? (err as Error).message : delivery.statusReason,
+      });
     });
     deps.logger.warn({ err, deliveryId: delivery.id }, "poll failed; rescheduled");
     return "waiting";
@@ -70,12 +91,22 @@ export async function pollDelivery(
     case "PROCESSING":
       await deps.db.$transaction(async (tx) => {
         if (order.status !== delivery.erystaStatus) {
-          await recordEvent(tx, delivery, { type: "erysta_status", message: `Erysta reports ${order.status}.`, data: { status: order.status, traceId } });
+          await recordEvent(tx, delivery, {
+            type: "erysta_status",
+            message: `Erysta reports ${order.status}.`,
+            data: { status: order.status, traceId },
+          });
         }
-        await scheduleNextPoll(tx, deps, delivery, nextPollDelayMs(delivery.pollCount + 1, deps.config.poll), {
-          erystaStatus: order.status,
-          lastTraceId: traceId,
-        });
+        await scheduleNextPoll(
+          tx,
+          deps,
+          delivery,
+          nextPollDelayMs(delivery.pollCount + 1, deps.config.poll),
+          {
+            erystaStatus: order.status,
+            lastTraceId: traceId,
+          },
+        );
       });
       return "waiting";
     case "COMPLETED":
@@ -89,10 +120,22 @@ export async function pollDelivery(
       const unknown = String(order.status);
       await deps.db.$transaction(async (tx) => {
         if (!isKnownErystaOrderStatus(unknown) && unknown !== delivery.erystaStatus) {
-          await recordEvent(tx, delivery, { type: "erysta_unknown_status", message: `Erysta reports an undocumented status "${unknown}"; still polling.`, data: { status: unknown, traceId } });
-          await alertMerchant(tx, deps.boss, shop, delivery, { kind: "unknown_status", reason: `Erysta reports the undocumented status "${unknown}".`, occurrence: unknown, traceId });
+          await recordEvent(tx, delivery, {
+            type: "erysta_unknown_status",
+            message: `Erysta reports an undocumented status "${unknown}"; still polling.`,
+            data: { status: unknown, traceId },
+          });
+          await alertMerchant(tx, deps.boss, shop, delivery, {
+            kind: "unknown_status",
+            reason: `Erysta reports the undocumented status "${unknown}".`,
+            occurrence: unknown,
+            traceId,
+          });
         }
-        await scheduleNextPoll(tx, deps, delivery, deps.config.poll.maxIntervalMs, { erystaStatus: unknown, lastTraceId: traceId });
+        await scheduleNextPoll(tx, deps, delivery, deps.config.poll.maxIntervalMs, {
+          erystaStatus: unknown,
+          lastTraceId: traceId,
+        });
       });
       return "waiting";
     }
@@ -109,10 +152,21 @@ async function scheduleNextPoll(
   const now = deps.clock.now();
   const { count } = await tx.delivery.updateMany({
     where: { id: delivery.id, shop: delivery.shop, status: "WAITING", pollCount: delivery.pollCount },
-    data: { ...update, pollCount: { increment: 1 }, lastPolledAt: now, nextPollAt: new Date(now.getTime() + delayMs) },
+    data: {
+      ...update,
+      pollCount: { increment: 1 },
+      lastPolledAt: now,
+      nextPollAt: new Date(now.getTime() + delayMs),
+    },
   });
   // Only the run that advanced the counter schedules the next one: duplicates die out here.
-  if (count === 1) await enqueue(deps.boss, QUEUES.poll, { shop: delivery.shop, deliveryId: delivery.id }, { tx, startAfter: delayMs });
+  if (count === 1)
+    await enqueue(
+      deps.boss,
+      QUEUES.poll,
+      { shop: delivery.shop, deliveryId: delivery.id },
+      { tx, startAfter: delayMs },
+    );
 }
 
 async function deliverKeys(
@@ -148,7 +202,8 @@ async function deliverKeys(
         await recordEvent(tx, moved, { type: "partial", message: reason, data: { ...summary } });
         await tx.delivery.update({ where: { id: delivery.id }, data: { statusReason: reason } });
         await alertMerchant(tx, deps.boss, shop, moved, { kind: "partial", reason, traceId });
-        if (shop.refundUndelivered) await enqueue(deps.boss, QUEUES.refund, { shop: shop.shop, deliveryId: delivery.id }, { tx });
+        if (shop.refundUndelivered)
+          await enqueue(deps.boss, QUEUES.refund, { shop: shop.shop, deliveryId: delivery.id }, { tx });
       }
       await queueCustomerEmail(tx, deps, moved, "KEYS", `keys:${delivery.id}`);
       await enqueue(deps.boss, QUEUES.syncShopify, { shop: shop.shop, deliveryId: delivery.id }, { tx });
@@ -158,7 +213,13 @@ async function deliverKeys(
   return "delivering";
 }
 
-async function recordErystaEnd(deps: FulfillmentDeps, shop: Shop, delivery: Delivery, order: ErystaOrderKeys, traceId: string | null) {
+async function recordErystaEnd(
+  deps: FulfillmentDeps,
+  shop: Shop,
+  delivery: Delivery,
+  order: ErystaOrderKeys,
+  traceId: string | null,
+) {
   const failed = order.status === "FAILED";
   const reason = failed
     ? "Erysta could not fulfil the order; no funds were deducted."
@@ -167,13 +228,23 @@ async function recordErystaEnd(deps: FulfillmentDeps, shop: Shop, delivery: Deli
     const moved = await moveDelivery(tx, delivery, failed ? "erysta_failed" : "erysta_refunded", {
       type: failed ? "erysta_failed" : "erysta_refunded",
       message: reason,
-      update: { erystaStatus: order.status, lastTraceId: traceId, erystaFinishedAt: deps.clock.now(), statusReason: reason },
+      update: {
+        erystaStatus: order.status,
+        lastTraceId: traceId,
+        erystaFinishedAt: deps.clock.now(),
+        statusReason: reason,
+      },
       data: { status: order.status, traceId },
     });
     if (!moved) return;
-    await alertMerchant(tx, deps.boss, shop, moved, { kind: failed ? "failed" : "refunded", reason, traceId });
+    await alertMerchant(tx, deps.boss, shop, moved, {
+      kind: failed ? "failed" : "refunded",
+      reason,
+      traceId,
+    });
     await enqueue(deps.boss, QUEUES.syncShopify, { shop: shop.shop, deliveryId: delivery.id }, { tx });
-    if (shop.refundUndelivered) await enqueue(deps.boss, QUEUES.refund, { shop: shop.shop, deliveryId: delivery.id }, { tx });
+    if (shop.refundUndelivered)
+      await enqueue(deps.boss, QUEUES.refund, { shop: shop.shop, deliveryId: delivery.id }, { tx });
   });
   return failed ? ("failed" as const) : ("refunded" as const);
 }
@@ -189,6 +260,7 @@ async function flagLate(deps: FulfillmentDeps, shop: Shop, delivery: Delivery, w
     const reason = `Keys not delivered after ${minutes} minutes (Erysta status ${delivery.erystaStatus ?? "PENDING"}); still polling.`;
     await recordEvent(tx, delivery, { type: "late", message: reason });
     await alertMerchant(tx, deps.boss, shop, delivery, { kind: "late", reason });
-    if (shop.notifyCustomerWhenLate) await queueCustomerEmail(tx, deps, delivery, "ON_THE_WAY", `on-the-way:${delivery.id}`);
+    if (shop.notifyCustomerWhenLate)
+      await queueCustomerEmail(tx, deps, delivery, "ON_THE_WAY", `on-the-way:${delivery.id}`);
   });
 }

@@ -10,10 +10,14 @@ import { lineItemGid } from "./shopify-sync.server";
 
 export async function refundUndelivered(deps: FulfillmentDeps, job: { shop: string; deliveryId: string }) {
   const loaded = await loadDelivery(deps.db, job.shop, job.deliveryId);
-  if (!loaded || loaded.delivery.refundedAt || !loaded.shop.refundUndelivered) return "nothing_to_do" as const;
+  if (!loaded || loaded.delivery.refundedAt || !loaded.shop.refundUndelivered)
+    return "nothing_to_do" as const;
   const { delivery } = loaded;
   const lines = delivery.lines
-    .map((l) => ({ lineItemId: lineItemGid(l.shopifyLineItemId), quantity: l.quantity - l.deliveredQuantity }))
+    .map((l) => ({
+      lineItemId: lineItemGid(l.shopifyLineItemId),
+      quantity: l.quantity - l.deliveredQuantity,
+    }))
     .filter((l) => l.quantity > 0);
   if (lines.length === 0) return "nothing_to_do" as const;
   try {
@@ -25,7 +29,10 @@ export async function refundUndelivered(deps: FulfillmentDeps, job: { shop: stri
       `erysta-refund-${delivery.id}`,
     );
     await deps.db.$transaction(async (tx) => {
-      await tx.delivery.updateMany({ where: { id: delivery.id, shop: delivery.shop }, data: { refundedAt: deps.clock.now() } });
+      await tx.delivery.updateMany({
+        where: { id: delivery.id, shop: delivery.shop },
+        data: { refundedAt: deps.clock.now() },
+      });
       await recordEvent(tx, delivery, {
         type: "refunded_undelivered",
         message: `Refunded ${refund.totalRefunded.presentmentMoney.amount} ${refund.totalRefunded.presentmentMoney.currencyCode} for ${lines.reduce((n, l) => n + l.quantity, 0)} undelivered unit(s).`,
@@ -35,7 +42,10 @@ export async function refundUndelivered(deps: FulfillmentDeps, job: { shop: stri
     return "refunded" as const;
   } catch (err) {
     if (isRetryable(err)) throw err;
-    await recordEvent(deps.db, delivery, { type: "refund_failed", message: `Could not refund the undelivered items: ${errorMessage(err)}` });
+    await recordEvent(deps.db, delivery, {
+      type: "refund_failed",
+      message: `Could not refund the undelivered items: ${errorMessage(err)}`,
+    });
     return "failed" as const;
   }
 }

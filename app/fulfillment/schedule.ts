@@ -13,6 +13,10 @@ export function nextPollDelayMs(pollCount: number, schedule: PollSchedule): numb
 }
 
 /** After a retryable failure: honour the other side's Retry-After, never hammer faster than the schedule. */
-export function delayAfterFailureMs(pollCount: number, schedule: PollSchedule, retryAfterMs?: number): number {
+export function delayAfterFailureMs(
+  pollCount: number,
+  schedule: PollSchedule,
+  retryAfterMs?: number,
+): number {
   return Math.max(retryAfterMs ?? 0, nextPollDelayMs(pollCount, schedule));
 }

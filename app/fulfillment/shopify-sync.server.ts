@@ -24,7 +24,10 @@ export const METAFIELD_MAX_BYTES = 60_000;
 
 export const lineItemGid = (id: string) => (id.startsWith("gid://") ? id : `gid://shopify/LineItem/${id}`);
 
-export async function syncDeliveryToShopify(deps: FulfillmentDeps, job: { shop: string; deliveryId: string }) {
+export async function syncDeliveryToShopify(
+  deps: FulfillmentDeps,
+  job: { shop: string; deliveryId: string },
+) {
   const loaded = await loadDelivery(deps.db, job.shop, job.deliveryId);
   if (!loaded) return "nothing_to_do" as const;
   const { delivery } = loaded;
@@ -49,11 +52,17 @@ export async function syncDeliveryToShopify(deps: FulfillmentDeps, job: { shop: 
       const plan = planDigitalFulfillment(order, delivery.lines);
       if (plan.length) {
         await createFulfillment(gateway, { lineItemsByFulfillmentOrder: plan, notifyCustomer: false });
-        fulfilledUnits = plan.reduce((n, fo) => n + fo.fulfillmentOrderLineItems.reduce((m, l) => m + l.quantity, 0), 0);
+        fulfilledUnits = plan.reduce(
+          (n, fo) => n + fo.fulfillmentOrderLineItems.reduce((m, l) => m + l.quantity, 0),
+          0,
+        );
       }
     }
     await deps.db.$transaction(async (tx) => {
-      await tx.delivery.updateMany({ where: { id: delivery.id, shop: delivery.shop }, data: { shopifySyncedAt: deps.clock.now() } });
+      await tx.delivery.updateMany({
+        where: { id: delivery.id, shop: delivery.shop },
+        data: { shopifySyncedAt: deps.clock.now() },
+      });
       await recordEvent(tx, delivery, {
         type: "shopify_synced",
         message: `Shopify order updated${tag ? `: tagged ${tag}` : ""}${delivery.keysStoredAt ? `, keys recorded in the order metafield` : ""}${fulfilledUnits ? `, ${fulfilledUnits} digital unit(s) fulfilled` : ""}.`,
@@ -81,7 +90,10 @@ export function planDigitalFulfillment(
   const alreadyFulfilled = new Map<string, number>();
   for (const fo of order.fulfillmentOrders) {
     for (const l of fo.lineItems) {
-      alreadyFulfilled.set(l.lineItemId, (alreadyFulfilled.get(l.lineItemId) ?? 0) + (l.totalQuantity - l.remainingQuantity));
+      alreadyFulfilled.set(
+        l.lineItemId,
+        (alreadyFulfilled.get(l.lineItemId) ?? 0) + (l.totalQuantity - l.remainingQuantity),
+      );
     }
   }
   const toFulfill = new Map<string, number>();
@@ -135,7 +147,9 @@ export function metafieldSummary(
               ),
           }),
     })),
-    ...(detail === "text" ? {} : { note: "Too many keys to list here: open the order in Erysta Fulfillment to see them." }),
+    ...(detail === "text"
+      ? {}
+      : { note: "Too many keys to list here: open the order in Erysta Fulfillment to see them." }),
   });
   const fits = (value: object) => Buffer.byteLength(JSON.stringify(value)) <= METAFIELD_MAX_BYTES;
   const full = build("text");

@@ -51,7 +51,8 @@ export async function enqueue<Q extends QueueName>(
   if (options.tx) send.db = fromPrisma(options.tx);
   if (options.startAfter !== undefined) {
     // pg-boss reads a number as seconds; we speak milliseconds and dates.
-    send.startAfter = typeof options.startAfter === "number" ? new Date(Date.now() + options.startAfter) : options.startAfter;
+    send.startAfter =
+      typeof options.startAfter === "number" ? new Date(Date.now() + options.startAfter) : options.startAfter;
   }
   if (options.singletonKey) send.singletonKey = options.singletonKey;
   return boss.send(queue, data as object, send);
@@ -63,7 +64,10 @@ export async function cancelShopJobs(boss: PgBoss, shop: string): Promise<number
   for (const queue of Object.values(QUEUES)) {
     const jobs = await boss.findJobs(queue, { data: { shop }, queued: true });
     if (jobs.length === 0) continue;
-    await boss.cancel(queue, jobs.map((j) => j.id));
+    await boss.cancel(
+      queue,
+      jobs.map((j) => j.id),
+    );
     cancelled += jobs.length;
   }
   return cancelled;

@@ -38,10 +38,40 @@ export interface JobPayloads {
 // worker holds a job before another worker picks it up.
 export const QUEUE_OPTIONS: Record<QueueName, QueueOptions> = {
   // Long enough for a wait on the shared Erysta budget during a flash sale plus the call itself.
-  [QUEUES.place]: { retryLimit: 8, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 300 },
-  [QUEUES.poll]: { retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
-  [QUEUES.syncShopify]: { retryLimit: 25, retryDelay: 5, retryBackoff: true, retryDelayMax: 900, expireInSeconds: 300 },
-  [QUEUES.refund]: { retryLimit: 10, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 300 },
-  [QUEUES.sendEmail]: { retryLimit: 25, retryDelay: 5, retryBackoff: true, retryDelayMax: 1800, expireInSeconds: 120 },
+  [QUEUES.place]: {
+    retryLimit: 8,
+    retryDelay: 5,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    expireInSeconds: 300,
+  },
+  [QUEUES.poll]: {
+    retryLimit: 20,
+    retryDelay: 5,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    expireInSeconds: 120,
+  },
+  [QUEUES.syncShopify]: {
+    retryLimit: 25,
+    retryDelay: 5,
+    retryBackoff: true,
+    retryDelayMax: 900,
+    expireInSeconds: 300,
+  },
+  [QUEUES.refund]: {
+    retryLimit: 10,
+    retryDelay: 30,
+    retryBackoff: true,
+    retryDelayMax: 3600,
+    expireInSeconds: 300,
+  },
+  [QUEUES.sendEmail]: {
+    retryLimit: 25,
+    retryDelay: 5,
+    retryBackoff: true,
+    retryDelayMax: 1800,
+    expireInSeconds: 120,
+  },
   [QUEUES.ping]: { retryLimit: 0, expireInSeconds: 30 },
 };

@@ -19,19 +19,35 @@ export interface RunnerOptions {
   pollingIntervalSeconds?: number;
 }
 
-export async function runHandlers(boss: PgBoss, handlers: JobHandlers, options: RunnerOptions): Promise<void> {
+export async function runHandlers(
+  boss: PgBoss,
+  handlers: JobHandlers,
+  options: RunnerOptions,
+): Promise<void> {
   for (const queue of Object.values(QUEUES) as QueueName[]) {
     const handler = handlers[queue] as JobHandler<QueueName> | undefined;
     if (!handler) continue;
     await boss.work<JobPayloads[QueueName]>(
       queue,
-      { localConcurrency: options.concurrency, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
+      {
+        localConcurrency: options.concurrency,
+        batchSize: 1,
+        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
+      },
       async ([job]) => {
         if (!job) return;
-        const log = options.logger.child({ queue, jobId: job.id, shop: (job.data as { shop?: string }).shop });
+        const log = options.logger.child({
+          queue,
+          jobId: job.id,
+          shop: (job.data as { shop?: string }).shop,
+        });
         const started = Date.now();
         try {
-          const result = await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal });
+          const result = await handler(job.data, {
+            id: job.id,
+            retryCount: job.retryCount,
+            signal: job.signal,
+          });
           log.debug({ ms: Date.now() - started }, "job done");
           return result;
         } catch (err) {

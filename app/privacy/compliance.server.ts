@@ -37,7 +37,11 @@ export async function recordCustomerDataRequest(
     },
   });
   const summary = {
-    deliveries: deliveries.map(({ _count, ...d }) => ({ ...d, keysHeld: _count.keys, emailsSent: _count.emails })),
+    deliveries: deliveries.map(({ _count, ...d }) => ({
+      ...d,
+      keysHeld: _count.keys,
+      emailsSent: _count.emails,
+    })),
     note: "Delivered keys are held encrypted; the merchant can reveal them per order in the app.",
   };
   return db.customerDataRequest.create({
@@ -52,7 +56,10 @@ export async function recordCustomerDataRequest(
 }
 
 /** customers/redact: deletes that customer's keys and emails, and blanks their personal data. */
-export async function redactCustomer(db: Db, input: { shop: string; customer: CustomerRef; ordersToRedact: string[] }) {
+export async function redactCustomer(
+  db: Db,
+  input: { shop: string; customer: CustomerRef; ordersToRedact: string[] },
+) {
   return db.$transaction(async (tx) => {
     const deliveries = await tx.delivery.findMany({
       where: customerDeliveriesWhere(input.shop, input.customer, input.ordersToRedact),
@@ -65,7 +72,9 @@ export async function redactCustomer(db: Db, input: { shop: string; customer: Cu
         shop: input.shop,
         OR: [
           { deliveryId: { in: ids } },
-          ...(input.customer.email ? [{ recipient: { equals: input.customer.email, mode: "insensitive" as const } }] : []),
+          ...(input.customer.email
+            ? [{ recipient: { equals: input.customer.email, mode: "insensitive" as const } }]
+            : []),
         ],
       },
     });
@@ -81,7 +90,10 @@ export async function redactCustomer(db: Db, input: { shop: string; customer: Cu
       },
     });
     // Event payloads may name addresses (e.g. "resent to"): drop them, keep the audit trail's shape.
-    await tx.deliveryEvent.updateMany({ where: { shop: input.shop, deliveryId: { in: ids } }, data: { data: Prisma.DbNull } });
+    await tx.deliveryEvent.updateMany({
+      where: { shop: input.shop, deliveryId: { in: ids } },
+      data: { data: Prisma.DbNull },
+    });
     await tx.deliveryEvent.createMany({
       data: ids.map((deliveryId) => ({
         deliveryId,
@@ -122,7 +134,10 @@ export async function redactShop(db: Db, shop: string) {
 }
 
 /** app/uninstalled: the access token is dead; forget sessions, mark the shop, stop its queued jobs. */
-export async function handleUninstalled(db: Db, input: { shop: string; cancelJobs: (shop: string) => Promise<number> }) {
+export async function handleUninstalled(
+  db: Db,
+  input: { shop: string; cancelJobs: (shop: string) => Promise<number> },
+) {
   await db.session.deleteMany({ where: { shop: input.shop } });
   await db.shop.updateMany({ where: { shop: input.shop }, data: { uninstalledAt: new Date() } });
   const cancelledJobs = await input.cancelJobs(input.shop);

@@ -6,7 +6,11 @@ import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const byStatus = await prisma.delivery.groupBy({ by: ["status"], where: { shop: session.shop }, _count: true });
+  const byStatus = await prisma.delivery.groupBy({
+    by: ["status"],
+    where: { shop: session.shop },
+    _count: true,
+  });
   return { shop: session.shop, byStatus: byStatus.map((s) => ({ status: s.status, count: s._count })) };
 };
 

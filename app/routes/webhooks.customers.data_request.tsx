@@ -6,6 +6,10 @@ import { verifiedWebhook } from "~/webhooks/respond.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, body } = await verifiedWebhook(request, customersDataRequestPayload);
-  await recordCustomerDataRequest(prisma, { shop, customer: body.customer, ordersRequested: body.orders_requested });
+  await recordCustomerDataRequest(prisma, {
+    shop,
+    customer: body.customer,
+    ordersRequested: body.orders_requested,
+  });
   return new Response(null, { status: 200 });
 };

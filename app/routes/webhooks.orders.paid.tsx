@@ -13,7 +13,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const boss = await webBoss(getEnv().DATABASE_URL);
   const outcome = await intakePaidOrder({ db: prisma, boss }, { shop, webhookId, topic, payload });
   if (outcome.kind === "unreadable" && !outcome.deliveryId) {
-    logger.error({ shop, webhookId, reason: outcome.reason }, "orders/paid payload unreadable and without an order id");
+    logger.error(
+      { shop, webhookId, reason: outcome.reason },
+      "orders/paid payload unreadable and without an order id",
+    );
     return new Response(`Unreadable orders/paid payload: ${outcome.reason}`, { status: 400 });
   }
   return new Response(null, { status: 200 });

@@ -21,13 +21,17 @@ export interface Keyring {
 export function parseKeyring(spec: string): Keyring {
   const keys = new Map<string, Buffer>();
   let activeKeyId: string | undefined;
-  for (const entry of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const sep = entry.indexOf(":");
     if (sep <= 0) throw new Error(`ENCRYPTION_KEYS entry must look like "<keyId>:<base64 key>"`);
     const id = entry.slice(0, sep);
     const key = Buffer.from(entry.slice(sep + 1), "base64");
     if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new Error(`ENCRYPTION_KEYS key id "${id}" must be alphanumeric`);
-    if (key.length !== 32) throw new Error(`ENCRYPTION_KEYS key "${id}" must be 32 bytes (base64), got ${key.length}`);
+    if (key.length !== 32)
+      throw new Error(`ENCRYPTION_KEYS key "${id}" must be 32 bytes (base64), got ${key.length}`);
     if (keys.has(id)) throw new Error(`ENCRYPTION_KEYS key id "${id}" is listed twice`);
     keys.set(id, key);
     activeKeyId ??= id;
@@ -43,20 +47,30 @@ export function encrypt(keyring: Keyring, plaintext: string, aad = ""): string {
   cipher.setAAD(Buffer.from(aad));
   const data = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return [VERSION, keyring.activeKeyId, iv.toString("base64"), tag.toString("base64"), data.toString("base64")].join(":");
+  return [
+    VERSION,
+    keyring.activeKeyId,
+    iv.toString("base64"),
+    tag.toString("base64"),
+    data.toString("base64"),
+  ].join(":");
 }
 
 export function decrypt(keyring: Keyring, ciphertext: string, aad = ""): string {
   const parts = ciphertext.split(":");
-  if (parts.length !== 5 || parts[0] !== VERSION) throw new DecryptionError("ciphertext has an unknown format");
+  if (parts.length !== 5 || parts[0] !== VERSION)
+    throw new DecryptionError("ciphertext has an unknown format");
   const [, keyId, ivB64, tagB64, dataB64] = parts as [string, string, string, string, string];
   const key = keyring.keys.get(keyId);
-  if (!key) throw new DecryptionError(`ciphertext was encrypted with key "${keyId}", which is not configured`);
+  if (!key)
+    throw new DecryptionError(`ciphertext was encrypted with key "${keyId}", which is not configured`);
   try {
     const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(ivB64, "base64"));
     decipher.setAAD(Buffer.from(aad));
     decipher.setAuthTag(Buffer.from(tagB64, "base64"));
-    return Buffer.concat([decipher.update(Buffer.from(dataB64, "base64")), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(Buffer.from(dataB64, "base64")), decipher.final()]).toString(
+      "utf8",
+    );
   } catch {
     throw new DecryptionError("ciphertext failed authentication (tampered or wrong key)");
   }
@@ -68,5 +82,7 @@ export function keyIdOf(ciphertext: string): string | undefined {
 }
 
 export function reencrypt(keyring: Keyring, ciphertext: string, aad = ""): string {
-  return keyIdOf(ciphertext) === keyring.activeKeyId ? ciphertext : encrypt(keyring, decrypt(keyring, ciphertext, aad), aad);
+  return keyIdOf(ciphertext) === keyring.activeKeyId
+    ? ciphertext
+    : encrypt(keyring, decrypt(keyring, ciphertext, aad), aad);
 }

@@ -8,10 +8,16 @@ export async function verifiedWebhook<S extends z.ZodType>(request: Request, sch
   const context = await authenticate.webhook(request);
   const parsed = schema.safeParse(context.payload);
   if (!parsed.success) {
-    logger.error({ shop: context.shop, topic: context.topic, issues: parsed.error.issues }, "unreadable webhook payload");
-    throw new Response(`Unreadable ${context.topic} payload: ${parsed.error.issues.map((i) => i.path.join(".") + " " + i.message).join("; ")}`, {
-      status: 400,
-    });
+    logger.error(
+      { shop: context.shop, topic: context.topic, issues: parsed.error.issues },
+      "unreadable webhook payload",
+    );
+    throw new Response(
+      `Unreadable ${context.topic} payload: ${parsed.error.issues.map((i) => i.path.join(".") + " " + i.message).join("; ")}`,
+      {
+        status: 400,
+      },
+    );
   }
   return { ...context, body: parsed.data as z.infer<S> };
 }

@@ -31,7 +31,11 @@ export interface LocalPostgres {
 }
 
 /** Starts an embedded PostgreSQL in `dataDir`. `ephemeral` wipes the folder on stop (tests, bench). */
-export async function startEmbeddedPostgres(opts: { dataDir: string; ephemeral?: boolean; port?: number }): Promise<LocalPostgres> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  ephemeral?: boolean;
+  port?: number;
+}): Promise<LocalPostgres> {
   const port = opts.port ?? (await freePort());
   const dataDir = path.resolve(ROOT, opts.dataDir);
   const fresh = !existsSync(path.join(dataDir, "PG_VERSION"));
@@ -48,7 +52,11 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; ephemeral?:
     // PostgreSQL refuses to run as root; CI runs as root.
     createPostgresUser: process.getuid?.() === 0,
     // Throwaway clusters (tests, bench) trade durability for speed; the dev cluster keeps it.
-    postgresFlags: ["-c", "max_connections=400", ...(opts.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off"] : [])],
+    postgresFlags: [
+      "-c",
+      "max_connections=400",
+      ...(opts.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off"] : []),
+    ],
     onLog: (message) => void (log += message),
     onError: (err) => void (log += String(err)),
   });
@@ -57,7 +65,9 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; ephemeral?:
     if (fresh) await server.initialise();
     await server.start();
   } catch (err) {
-    throw new Error(`embedded PostgreSQL in ${dataDir} failed to start: ${err instanceof Error ? err.message : ""}\n${log}`);
+    throw new Error(
+      `embedded PostgreSQL in ${dataDir} failed to start: ${err instanceof Error ? err.message : ""}\n${log}`,
+    );
   }
   const urlFor = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   return {
@@ -83,18 +93,26 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; ephemeral?:
 
 /** `prisma migrate deploy` against `databaseUrl` (offline: the CLI runs in adapter mode). */
 export async function migrateDeploy(databaseUrl: string): Promise<void> {
-  await run(path.join(ROOT, "node_modules/.bin/prisma"), ["migrate", "deploy"], { DATABASE_URL: databaseUrl });
+  await run(path.join(ROOT, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
+    DATABASE_URL: databaseUrl,
+  });
 }
 
 export function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
     child.on("error", reject);
     child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} ${args.join(" ")} failed (${code}):\n${output}`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`${path.basename(cmd)} ${args.join(" ")} failed (${code}):\n${output}`)),
     );
   });
 }
@@ -103,12 +121,17 @@ export function run(cmd: string, args: string[], env: Record<string, string> = {
  * The database for local processes: DATABASE_URL when set, otherwise an embedded server kept in
  * `.data/postgres` (persistent across runs). Migrations are applied either way.
  */
-export async function ensureLocalDatabase(opts: { dataDir?: string; database?: string; ephemeral?: boolean } = {}) {
+export async function ensureLocalDatabase(
+  opts: { dataDir?: string; database?: string; ephemeral?: boolean } = {},
+) {
   if (process.env.DATABASE_URL) {
     await migrateDeploy(process.env.DATABASE_URL);
     return { databaseUrl: process.env.DATABASE_URL, stop: async () => {} };
   }
-  const server = await startEmbeddedPostgres({ dataDir: opts.dataDir ?? ".data/postgres", ephemeral: opts.ephemeral });
+  const server = await startEmbeddedPostgres({
+    dataDir: opts.dataDir ?? ".data/postgres",
+    ephemeral: opts.ephemeral,
+  });
   const databaseUrl = await server.createDatabase(opts.database ?? "erysta");
   await migrateDeploy(databaseUrl);
   return { databaseUrl, stop: () => server.stop() };

@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { DecryptionError, decrypt, encrypt, keyIdOf, parseKeyring, reencrypt } from "~/security/encryption.server";
+import {
+  DecryptionError,
+  decrypt,
+  encrypt,
+  keyIdOf,
+  parseKeyring,
+  reencrypt,
+} from "~/security/encryption.server";
 
 const key = () => randomBytes(32).toString("base64");
 

@@ -19,9 +19,15 @@ describe("configuration", () => {
   });
 
   it("names an invalid variable and says what is expected", () => {
-    expect(() => parseEnv({ ...valid, DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL must be a postgresql:\/\/ connection string/);
-    expect(() => parseEnv({ ...valid, SMTP_URL: "http://mail" })).toThrow(/SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);
-    expect(() => parseEnv({ ...valid, ERYSTA_RATE_LIMIT_PER_MINUTE: "-3" })).toThrow(/ERYSTA_RATE_LIMIT_PER_MINUTE/);
+    expect(() => parseEnv({ ...valid, DATABASE_URL: "mysql://x" })).toThrow(
+      /DATABASE_URL must be a postgresql:\/\/ connection string/,
+    );
+    expect(() => parseEnv({ ...valid, SMTP_URL: "http://mail" })).toThrow(
+      /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/,
+    );
+    expect(() => parseEnv({ ...valid, ERYSTA_RATE_LIMIT_PER_MINUTE: "-3" })).toThrow(
+      /ERYSTA_RATE_LIMIT_PER_MINUTE/,
+    );
   });
 
   it("lists every problem at once", () => {
@@ -30,7 +36,14 @@ describe("configuration", () => {
       expect.unreachable();
     } catch (err) {
       const problems = (err as EnvError).problems.join("\n");
-      for (const name of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "DATABASE_URL", "ENCRYPTION_KEYS", "SMTP_URL", "SHOPIFY_APP_URL"]) {
+      for (const name of [
+        "SHOPIFY_API_KEY",
+        "SHOPIFY_API_SECRET",
+        "DATABASE_URL",
+        "ENCRYPTION_KEYS",
+        "SMTP_URL",
+        "SHOPIFY_APP_URL",
+      ]) {
         expect(problems).toContain(name);
       }
     }

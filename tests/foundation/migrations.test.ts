@@ -7,7 +7,10 @@ describe("migrations", () => {
   afterAll(() => client.end());
 
   it("apply to a fresh embedded database and create every table of the data model", async () => {
-    const server = await startEmbeddedPostgres({ dataDir: `.data/test-fresh-${process.pid}`, ephemeral: true });
+    const server = await startEmbeddedPostgres({
+      dataDir: `.data/test-fresh-${process.pid}`,
+      ephemeral: true,
+    });
     try {
       const url = await server.createDatabase("fresh");
       await migrateDeploy(url);
@@ -39,9 +42,13 @@ describe("migrations", () => {
   it("make idempotency a database guarantee: one delivery per shop+order, one receipt per webhook", async () => {
     await client.connect();
     await client.query(`INSERT INTO "Shop" (id, shop, "updatedAt") VALUES ('s1', 'a.myshopify.com', now())`);
-    await client.query(`INSERT INTO "WebhookReceipt" (id, shop, "webhookId", topic) VALUES ('r1', 'a.myshopify.com', 'w-1', 'orders/paid')`);
+    await client.query(
+      `INSERT INTO "WebhookReceipt" (id, shop, "webhookId", topic) VALUES ('r1', 'a.myshopify.com', 'w-1', 'orders/paid')`,
+    );
     await expect(
-      client.query(`INSERT INTO "WebhookReceipt" (id, shop, "webhookId", topic) VALUES ('r2', 'a.myshopify.com', 'w-1', 'orders/paid')`),
+      client.query(
+        `INSERT INTO "WebhookReceipt" (id, shop, "webhookId", topic) VALUES ('r2', 'a.myshopify.com', 'w-1', 'orders/paid')`,
+      ),
     ).rejects.toThrow(/unique/);
     const insertDelivery = (id: string) =>
       client.query(

@@ -2,7 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { mapOrderLines, mergeByProduct } from "~/fulfillment/mapping";
 import { delayAfterFailureMs, nextPollDelayMs } from "~/fulfillment/schedule";
-import { metafieldSummary, METAFIELD_MAX_BYTES, planDigitalFulfillment } from "~/fulfillment/shopify-sync.server";
+import {
+  metafieldSummary,
+  METAFIELD_MAX_BYTES,
+  planDigitalFulfillment,
+} from "~/fulfillment/shopify-sync.server";
 import { orderTagFor, transition } from "~/fulfillment/status";
 
 const P1 = "69ae19b4397b2e44c02853f5";
@@ -17,7 +21,14 @@ describe("delivery state machine", () => {
   });
 
   it("never lets a placement start twice without the merchant", () => {
-    for (const from of ["PLACING", "WAITING", "DELIVERING", "DELIVERED", "NEEDS_REVIEW", "FAILED_TO_PLACE"] as const) {
+    for (const from of [
+      "PLACING",
+      "WAITING",
+      "DELIVERING",
+      "DELIVERED",
+      "NEEDS_REVIEW",
+      "FAILED_TO_PLACE",
+    ] as const) {
       expect(transition(from, "start_placing")).toBeNull();
     }
     expect(transition("NEEDS_REVIEW", "retry_placement")).toBe("RECEIVED");
@@ -67,10 +78,34 @@ describe("poll schedule", () => {
 
 describe("order line mapping", () => {
   const lines = [
-    { lineItemId: "1", variantGid: "gid://shopify/ProductVariant/11", sku: null, title: "Key A", quantity: 2 },
-    { lineItemId: "2", variantGid: "gid://shopify/ProductVariant/22", sku: P2, title: "Key B by SKU", quantity: 1 },
-    { lineItemId: "3", variantGid: "gid://shopify/ProductVariant/33", sku: "TSHIRT-M", title: "T-shirt", quantity: 1 },
-    { lineItemId: "4", variantGid: "gid://shopify/ProductVariant/44", sku: null, title: "Key A again", quantity: 3 },
+    {
+      lineItemId: "1",
+      variantGid: "gid://shopify/ProductVariant/11",
+      sku: null,
+      title: "Key A",
+      quantity: 2,
+    },
+    {
+      lineItemId: "2",
+      variantGid: "gid://shopify/ProductVariant/22",
+      sku: P2,
+      title: "Key B by SKU",
+      quantity: 1,
+    },
+    {
+      lineItemId: "3",
+      variantGid: "gid://shopify/ProductVariant/33",
+      sku: "TSHIRT-M",
+      title: "T-shirt",
+      quantity: 1,
+    },
+    {
+      lineItemId: "4",
+      variantGid: "gid://shopify/ProductVariant/44",
+      sku: null,
+      title: "Key A again",
+      quantity: 3,
+    },
   ];
   const mappings = new Map([
     ["gid://shopify/ProductVariant/11", P1],
@@ -79,7 +114,9 @@ describe("order line mapping", () => {
 
   it("maps by variant, and by SKU only when the shop enables it; physical lines are left alone", () => {
     expect(mapOrderLines(lines, mappings, { mapBySku: false }).map((l) => l.lineItemId)).toEqual(["1", "4"]);
-    expect(mapOrderLines(lines, mappings, { mapBySku: true }).map((l) => [l.lineItemId, l.erystaProductId])).toEqual([
+    expect(
+      mapOrderLines(lines, mappings, { mapBySku: true }).map((l) => [l.lineItemId, l.erystaProductId]),
+    ).toEqual([
       ["1", P1],
       ["2", P2],
       ["4", P1],
@@ -102,7 +139,12 @@ describe("digital fulfillment plan", () => {
         status: "OPEN" as const,
         supportedActions: ["CREATE_FULFILLMENT" as const],
         lineItems: [
-          { id: "fol-digital", lineItemId: "gid://shopify/LineItem/1", remainingQuantity: 3, totalQuantity: 3 },
+          {
+            id: "fol-digital",
+            lineItemId: "gid://shopify/LineItem/1",
+            remainingQuantity: 3,
+            totalQuantity: 3,
+          },
           { id: "fol-shirt", lineItemId: "gid://shopify/LineItem/3", remainingQuantity: 1, totalQuantity: 1 },
         ],
       },
@@ -111,7 +153,12 @@ describe("digital fulfillment plan", () => {
 
   it("fulfills exactly the delivered quantity of digital lines and never a physical line", () => {
     const plan = planDigitalFulfillment(order, [{ shopifyLineItemId: "1", deliveredQuantity: 2 }]);
-    expect(plan).toEqual([{ fulfillmentOrderId: "gid://shopify/FulfillmentOrder/1", fulfillmentOrderLineItems: [{ id: "fol-digital", quantity: 2 }] }]);
+    expect(plan).toEqual([
+      {
+        fulfillmentOrderId: "gid://shopify/FulfillmentOrder/1",
+        fulfillmentOrderLineItems: [{ id: "fol-digital", quantity: 2 }],
+      },
+    ]);
   });
 
   it("plans nothing more once the delivered units are fulfilled (idempotent re-runs)", () => {
@@ -138,11 +185,22 @@ describe("order metafield summary", () => {
     type,
     value,
   });
-  const delivery = { status: "DELIVERED", erystaOrderId: "SE757MKE", keysStoredAt: new Date("2026-01-01T00:00:00Z") };
+  const delivery = {
+    status: "DELIVERED",
+    erystaOrderId: "SE757MKE",
+    keysStoredAt: new Date("2026-01-01T00:00:00Z"),
+  };
 
   it("lists text keys and references image keys instead of embedding them", () => {
-    const summary = metafieldSummary(delivery, [line], [key(0, "TEXT", "AAAAA-BBBBB"), key(1, "IMAGE", "data:image/png;base64,iVBOR")]);
-    expect((summary.lines[0] as { keys?: unknown }).keys).toEqual([{ type: "text", value: "AAAAA-BBBBB" }, { type: "image", ref: "key:k1" }]);
+    const summary = metafieldSummary(
+      delivery,
+      [line],
+      [key(0, "TEXT", "AAAAA-BBBBB"), key(1, "IMAGE", "data:image/png;base64,iVBOR")],
+    );
+    expect((summary.lines[0] as { keys?: unknown }).keys).toEqual([
+      { type: "text", value: "AAAAA-BBBBB" },
+      { type: "image", ref: "key:k1" },
+    ]);
     expect(JSON.stringify(summary)).not.toContain("iVBOR");
   });
 

@@ -6,7 +6,8 @@ import pg from "pg";
 import { testEnvironment } from "./test-env";
 
 const templateUrl = process.env.TEST_TEMPLATE_DATABASE_URL;
-if (!templateUrl) throw new Error("TEST_TEMPLATE_DATABASE_URL is not set: run tests through vitest's global setup");
+if (!templateUrl)
+  throw new Error("TEST_TEMPLATE_DATABASE_URL is not set: run tests through vitest's global setup");
 
 const template = new URL(templateUrl);
 const name = `erysta_test_${randomBytes(6).toString("hex")}`;

@@ -8,7 +8,14 @@ export function signWebhookBody(body: string, secret = TEST_API_SECRET): string 
 
 export async function postWebhook(
   appOrigin: string,
-  { topic, shop, payload, webhookId = randomUUID(), secret = TEST_API_SECRET, hmac }: {
+  {
+    topic,
+    shop,
+    payload,
+    webhookId = randomUUID(),
+    secret = TEST_API_SECRET,
+    hmac,
+  }: {
     topic: string;
     shop: string;
     payload: unknown;
