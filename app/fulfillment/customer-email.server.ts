@@ -12,7 +12,8 @@ import {
   type ProductForEmail,
 } from "~/email/templates/index";
 import { fromHeader } from "~/email/transport.server";
-import { errorMessage, isRetryable } from "~/errors.server";
+import { SmtpRejectedError } from "~/email/errors";
+import { errorMessage } from "~/errors.server";
 import { enqueue } from "~/jobs/boss.server";
 import { QUEUES } from "~/jobs/queues";
 import { alertMerchant } from "./alerts.server";
@@ -88,7 +89,7 @@ export async function sendDeliveryEmail(deps: FulfillmentDeps, job: { shop: stri
       render: () => render(deps, email, delivery, shopName, shop.replyTo),
     }));
   } catch (err) {
-    if (isRetryable(err) || !delivery || email.kind === "MERCHANT_ALERT") throw err;
+    if (!(err instanceof SmtpRejectedError) || !delivery || email.kind === "MERCHANT_ALERT") throw err;
     // The mail server refused the customer's address for good: the keys are still stored and on the
     // Shopify order; the merchant is told so they can resend to a corrected address.
     const reason = `The customer's email was rejected by the mail server (${errorMessage(err)}). Resend the keys to a corrected address.`;
