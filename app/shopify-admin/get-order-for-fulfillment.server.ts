@@ -1,0 +1,300 @@
+// Everything the fulfillment flow needs to know about one order: who to email, in which language, the
+// risk recommendation, the lines (digital or physical) and the fulfillment orders with what remains.
+//
+// Query cost: one page is 100 line items and 5 fulfillment orders of 50 lines each (requested cost ~730,
+// under Shopify's 1000 single-query limit; the actual cost of a typical order is ~20). Longer lists are
+// followed page by page with the continuation queries below, so nothing is silently cut off.
+import type { AdminGateway } from "./gateway.server";
+import { ShopifyNotFoundError } from "./errors";
+import {
+  collectPages,
+  type Connection,
+  type FulfillmentOrderAction,
+  type FulfillmentOrderStatus,
+  type OrderDisplayFulfillmentStatus,
+  type OrderRiskRecommendation,
+} from "./types";
+
+const LINE_ITEM_FIELDS = /* GraphQL */ `
+  fragment OrderForFulfillmentLineItem on LineItem {
+    id
+    quantity
+    sku
+    title
+    requiresShipping
+    variant {
+      id
+    }
+  }
+`;
+
+const FULFILLMENT_ORDER_LINE_ITEM_FIELDS = /* GraphQL */ `
+  fragment OrderForFulfillmentFulfillmentOrderLineItem on FulfillmentOrderLineItem {
+    id
+    remainingQuantity
+    totalQuantity
+    lineItem {
+      id
+    }
+  }
+`;
+
+const FULFILLMENT_ORDER_FIELDS = /* GraphQL */ `
+  fragment OrderForFulfillmentFulfillmentOrder on FulfillmentOrder {
+    id
+    status
+    supportedActions {
+      action
+    }
+    lineItems(first: 50) {
+      nodes {
+        ...OrderForFulfillmentFulfillmentOrderLineItem
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+  ${FULFILLMENT_ORDER_LINE_ITEM_FIELDS}
+`;
+
+export const ORDER_FOR_FULFILLMENT_QUERY = /* GraphQL */ `
+  query OrderForFulfillment($id: ID!) {
+    order(id: $id) {
+      id
+      name
+      email
+      tags
+      displayFulfillmentStatus
+      customerLocale
+      statusPageUrl
+      risk {
+        recommendation
+      }
+      lineItems(first: 100) {
+        nodes {
+          ...OrderForFulfillmentLineItem
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+      fulfillmentOrders(first: 5) {
+        nodes {
+          ...OrderForFulfillmentFulfillmentOrder
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+  ${LINE_ITEM_FIELDS}
+  ${FULFILLMENT_ORDER_FIELDS}
+`;
+
+export const ORDER_LINE_ITEMS_PAGE_QUERY = /* GraphQL */ `
+  query OrderForFulfillmentLineItemsPage($id: ID!, $after: String!) {
+    order(id: $id) {
+      lineItems(first: 100, after: $after) {
+        nodes {
+          ...OrderForFulfillmentLineItem
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+  ${LINE_ITEM_FIELDS}
+`;
+
+export const ORDER_FULFILLMENT_ORDERS_PAGE_QUERY = /* GraphQL */ `
+  query OrderForFulfillmentFulfillmentOrdersPage($id: ID!, $after: String!) {
+    order(id: $id) {
+      fulfillmentOrders(first: 5, after: $after) {
+        nodes {
+          ...OrderForFulfillmentFulfillmentOrder
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+  ${FULFILLMENT_ORDER_FIELDS}
+`;
+
+export const FULFILLMENT_ORDER_LINE_ITEMS_PAGE_QUERY = /* GraphQL */ `
+  query OrderForFulfillmentFulfillmentOrderLinesPage($id: ID!, $after: String!) {
+    fulfillmentOrder(id: $id) {
+      lineItems(first: 50, after: $after) {
+        nodes {
+          ...OrderForFulfillmentFulfillmentOrderLineItem
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+  ${FULFILLMENT_ORDER_LINE_ITEM_FIELDS}
+`;
+
+interface LineItemNode {
+  id: string;
+  quantity: number;
+  sku: string | null;
+  title: string;
+  requiresShipping: boolean;
+  variant: { id: string } | null;
+}
+
+interface FulfillmentOrderLineItemNode {
+  id: string;
+  remainingQuantity: number;
+  totalQuantity: number;
+  lineItem: { id: string };
+}
+
+interface FulfillmentOrderNode {
+  id: string;
+  status: FulfillmentOrderStatus;
+  supportedActions: { action: FulfillmentOrderAction }[];
+  lineItems: Connection<FulfillmentOrderLineItemNode>;
+}
+
+interface OrderNode {
+  id: string;
+  name: string;
+  email: string | null;
+  tags: string[];
+  displayFulfillmentStatus: OrderDisplayFulfillmentStatus;
+  customerLocale: string | null;
+  statusPageUrl: string;
+  risk: { recommendation: OrderRiskRecommendation };
+  lineItems: Connection<LineItemNode>;
+  fulfillmentOrders: Connection<FulfillmentOrderNode>;
+}
+
+export interface OrderLineItem {
+  id: string;
+  quantity: number;
+  sku: string | null;
+  title: string;
+  requiresShipping: boolean;
+  /** null when the product was deleted after the order. */
+  variantId: string | null;
+}
+
+export interface FulfillmentOrderLine {
+  /** The FulfillmentOrderLineItem id, which fulfillmentCreate takes. */
+  id: string;
+  lineItemId: string;
+  remainingQuantity: number;
+  totalQuantity: number;
+}
+
+export interface FulfillmentOrderSummary {
+  id: string;
+  status: FulfillmentOrderStatus;
+  supportedActions: FulfillmentOrderAction[];
+  lineItems: FulfillmentOrderLine[];
+}
+
+export interface OrderForFulfillment {
+  id: string;
+  /** "#1001" */
+  name: string;
+  email: string | null;
+  tags: string[];
+  displayFulfillmentStatus: OrderDisplayFulfillmentStatus;
+  /** e.g. "en", "fr-CA"; null when Shopify does not know. */
+  customerLocale: string | null;
+  statusPageUrl: string;
+  /** Order.risk.recommendation (OrderRiskSummary): ACCEPT, INVESTIGATE, CANCEL or NONE. */
+  riskRecommendation: OrderRiskRecommendation;
+  lineItems: OrderLineItem[];
+  fulfillmentOrders: FulfillmentOrderSummary[];
+}
+
+export async function getOrderForFulfillment(
+  gateway: AdminGateway,
+  orderId: string,
+): Promise<OrderForFulfillment> {
+  const data = await gateway.request<{ order: OrderNode | null }>(ORDER_FOR_FULFILLMENT_QUERY, {
+    id: orderId,
+  });
+  const order = data.order;
+  if (!order)
+    throw new ShopifyNotFoundError(orderId, { shop: gateway.shop, operation: "OrderForFulfillment" });
+
+  const lineItems = await collectPages(order.lineItems, async (after) => {
+    const page = await gateway.request<{ order: Pick<OrderNode, "lineItems"> | null }>(
+      ORDER_LINE_ITEMS_PAGE_QUERY,
+      {
+        id: orderId,
+        after,
+      },
+    );
+    if (!page.order) throw new ShopifyNotFoundError(orderId, { shop: gateway.shop });
+    return page.order.lineItems;
+  });
+
+  const fulfillmentOrderNodes = await collectPages(order.fulfillmentOrders, async (after) => {
+    const page = await gateway.request<{ order: Pick<OrderNode, "fulfillmentOrders"> | null }>(
+      ORDER_FULFILLMENT_ORDERS_PAGE_QUERY,
+      { id: orderId, after },
+    );
+    if (!page.order) throw new ShopifyNotFoundError(orderId, { shop: gateway.shop });
+    return page.order.fulfillmentOrders;
+  });
+
+  const fulfillmentOrders: FulfillmentOrderSummary[] = [];
+  for (const node of fulfillmentOrderNodes) {
+    const lines = await collectPages(node.lineItems, async (after) => {
+      const page = await gateway.request<{
+        fulfillmentOrder: Pick<FulfillmentOrderNode, "lineItems"> | null;
+      }>(FULFILLMENT_ORDER_LINE_ITEMS_PAGE_QUERY, { id: node.id, after });
+      if (!page.fulfillmentOrder) throw new ShopifyNotFoundError(node.id, { shop: gateway.shop });
+      return page.fulfillmentOrder.lineItems;
+    });
+    fulfillmentOrders.push({
+      id: node.id,
+      status: node.status,
+      supportedActions: node.supportedActions.map((a) => a.action),
+      lineItems: lines.map((l) => ({
+        id: l.id,
+        lineItemId: l.lineItem.id,
+        remainingQuantity: l.remainingQuantity,
+        totalQuantity: l.totalQuantity,
+      })),
+    });
+  }
+
+  return {
+    id: order.id,
+    name: order.name,
+    email: order.email,
+    tags: order.tags,
+    displayFulfillmentStatus: order.displayFulfillmentStatus,
+    customerLocale: order.customerLocale,
+    statusPageUrl: order.statusPageUrl,
+    riskRecommendation: order.risk.recommendation,
+    lineItems: lineItems.map((l) => ({
+      id: l.id,
+      quantity: l.quantity,
+      sku: l.sku,
+      title: l.title,
+      requiresShipping: l.requiresShipping,
+      variantId: l.variant?.id ?? null,
+    })),
+    fulfillmentOrders,
+  };
+}
