@@ -37,7 +37,7 @@ export async function queueCustomerEmail(
       message: "The order has no customer email address; the keys are on the Shopify order only.",
     });
     if (kind === "KEYS")
-      await completeDelivery(tx, delivery, "No customer email to send; keys are on the Shopify order.");
+      await completeDelivery(tx, deps, delivery, "No customer email to send; keys are on the Shopify order.");
     return null;
   }
   const email = await queueEmail(tx, {
@@ -51,16 +51,18 @@ export async function queueCustomerEmail(
   return email;
 }
 
-/** DELIVERING → DELIVERED / PARTIALLY_DELIVERED once the customer has been told. */
-async function completeDelivery(tx: Tx, delivery: Delivery, message: string) {
+/** DELIVERING → DELIVERED / PARTIALLY_DELIVERED once the customer has been told; the order tag follows. */
+async function completeDelivery(tx: Tx, deps: Pick<FulfillmentDeps, "boss">, delivery: Delivery, message: string) {
   const lines = await tx.deliveryLine.findMany({ where: { deliveryId: delivery.id, shop: delivery.shop } });
   const partial = lines.some((l) => l.deliveredQuantity < l.quantity);
   const current = await tx.delivery.findFirstOrThrow({ where: { id: delivery.id, shop: delivery.shop } });
-  return moveDelivery(tx, current, "customer_notified", {
+  const moved = await moveDelivery(tx, current, "customer_notified", {
     type: "delivered",
     message,
     to: deliveredStatus(partial),
   });
+  if (moved) await enqueue(deps.boss, QUEUES.syncShopify, { shop: delivery.shop, deliveryId: delivery.id }, { tx });
+  return moved;
 }
 
 /** The email job. */
@@ -105,7 +107,7 @@ export async function sendDeliveryEmail(deps: FulfillmentDeps, job: { shop: stri
         occurrence: `email:${email.id}`,
       });
       if (email.kind === "KEYS")
-        await completeDelivery(tx, delivery, "Keys stored; the customer email could not be delivered.");
+        await completeDelivery(tx, deps, delivery, "Keys stored; the customer email could not be delivered.");
     });
     return "rejected" as const;
   }
@@ -114,7 +116,7 @@ export async function sendDeliveryEmail(deps: FulfillmentDeps, job: { shop: stri
     await deps.db.$transaction(async (tx) => {
       if (email.kind === "KEYS") {
         // Also on "already_sent": a previous run sent the email but died before this step.
-        const done = await completeDelivery(tx, delivery, "Keys emailed to the customer.");
+        const done = await completeDelivery(tx, deps, delivery, "Keys emailed to the customer.");
         if (!done && outcome === "sent") {
           await recordEvent(tx, delivery, {
             type: "keys_emailed",

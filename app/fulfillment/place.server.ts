@@ -157,7 +157,7 @@ async function recordPlacementFailure(
     await deps.db.$transaction(async (tx) => {
       const moved = await moveDelivery(tx, delivery, "place_rejected", {
         type: "place_rejected",
-        message: `Erysta refused the order: ${reason} Nothing was charged.`,
+        message: `Erysta refused the order: ${reason}`,
         update: { statusReason: reason, lastTraceId: traceId },
         data: { reason: err instanceof ErystaRejectedError ? err.reason : err.reason, traceId },
       });
