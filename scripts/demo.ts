@@ -39,7 +39,7 @@ async function main() {
     web: "vite",
     workers: 1,
     timeScale,
-    logLevel: "warn",
+    logLevel: process.env.DEMO_LOG_LEVEL ?? "warn",
     mailDir: ".data/demo-mail",
     log: (l) => say(`  ${l}`),
   });

@@ -32,7 +32,10 @@ export async function runHandlers(
       {
         localConcurrency: options.concurrency,
         batchSize: 1,
+        // NOTIFY wakes workers for new jobs, but not when a delayed job (a scheduled poll) comes due:
+        // polling must stay fast even while NOTIFY is active, or a first look waits 30 s.
         pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
+        notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
       },
       async ([job]) => {
         if (!job) return;
