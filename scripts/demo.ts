@@ -22,13 +22,47 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { title: "Instant text key + a T-shirt (mixed order)", lines: [{ handle: "instantKey", quantity: 1 }, { handle: "tshirt", quantity: 1 }], expected: "DELIVERED", duplicates: 2 },
-  { title: "QR gift card (image key)", lines: [{ handle: "qrGiftCard", quantity: 1 }], expected: "DELIVERED", locale: "de" },
-  { title: "Slow source (minutes at Erysta)", lines: [{ handle: "slowKey", quantity: 1 }], expected: "DELIVERED" },
-  { title: "Sold out at Erysta", lines: [{ handle: "soldOutKey", quantity: 1 }], expected: "FAILED_TO_PLACE" },
-  { title: "Partly available bundle", lines: [{ handle: "partialBundle", quantity: 2 }], expected: "PARTIALLY_DELIVERED" },
+  {
+    title: "Instant text key + a T-shirt (mixed order)",
+    lines: [
+      { handle: "instantKey", quantity: 1 },
+      { handle: "tshirt", quantity: 1 },
+    ],
+    expected: "DELIVERED",
+    duplicates: 2,
+  },
+  {
+    title: "QR gift card (image key)",
+    lines: [{ handle: "qrGiftCard", quantity: 1 }],
+    expected: "DELIVERED",
+    locale: "de",
+  },
+  {
+    title: "Slow source (minutes at Erysta)",
+    lines: [{ handle: "slowKey", quantity: 1 }],
+    expected: "DELIVERED",
+  },
+  {
+    title: "Sold out at Erysta",
+    lines: [{ handle: "soldOutKey", quantity: 1 }],
+    expected: "FAILED_TO_PLACE",
+  },
+  {
+    title: "Partly available bundle",
+    lines: [{ handle: "partialBundle", quantity: 2 }],
+    expected: "PARTIALLY_DELIVERED",
+  },
 ];
-const FINAL: DeliveryStatus[] = ["DELIVERED", "PARTIALLY_DELIVERED", "FAILED_TO_PLACE", "FAILED", "REFUNDED", "NEEDS_REVIEW", "SKIPPED", "ON_HOLD"];
+const FINAL: DeliveryStatus[] = [
+  "DELIVERED",
+  "PARTIALLY_DELIVERED",
+  "FAILED_TO_PLACE",
+  "FAILED",
+  "REFUNDED",
+  "NEEDS_REVIEW",
+  "SKIPPED",
+  "ON_HOLD",
+];
 
 const say = (line = "") => console.log(line);
 
@@ -43,7 +77,9 @@ async function main() {
     mailDir: ".data/demo-mail",
     log: (l) => say(`  ${l}`),
   });
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: stack.env.DATABASE_URL!, max: 2 }) });
+  const db = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: stack.env.DATABASE_URL!, max: 2 }),
+  });
   let ok = false;
   try {
     const placed: { scenario: Scenario; orderId: string; name: string }[] = [];
@@ -51,16 +87,29 @@ async function main() {
     for (const [i, scenario] of SCENARIOS.entries()) {
       const { order, webhook } = await stack.shopify.control.createOrder({
         shop: stack.seeded.shop,
-        lines: scenario.lines.map((l) => ({ variantId: stack.seeded.variants[l.handle], quantity: l.quantity })),
-        customer: { firstName: ["Ada", "Jonas", "Mia", "Leo", "Zoe"][i], lastName: "Demo", email: scenario.email ?? `customer${i + 1}@example.com` },
+        lines: scenario.lines.map((l) => ({
+          variantId: stack.seeded.variants[l.handle],
+          quantity: l.quantity,
+        })),
+        customer: {
+          firstName: ["Ada", "Jonas", "Mia", "Leo", "Zoe"][i],
+          lastName: "Demo",
+          email: scenario.email ?? `customer${i + 1}@example.com`,
+        },
         customerLocale: scenario.locale ?? "en",
         sendPaidWebhook: true,
       });
       const ack = webhook?.deliveries[0];
       say(`  ${order.name}  ${scenario.title}: webhook → ${ack?.status} in ${ack?.durationMs} ms`);
       if (scenario.duplicates && webhook) {
-        const again = await stack.shopify.control.redeliverWebhook({ webhookId: webhook.webhookId, times: scenario.duplicates, concurrent: true });
-        say(`         re-delivered the same webhook ${scenario.duplicates}× concurrently → ${again.deliveries.map((d) => d.status).join(", ")}`);
+        const again = await stack.shopify.control.redeliverWebhook({
+          webhookId: webhook.webhookId,
+          times: scenario.duplicates,
+          concurrent: true,
+        });
+        say(
+          `         re-delivered the same webhook ${scenario.duplicates}× concurrently → ${again.deliveries.map((d) => d.status).join(", ")}`,
+        );
       }
       placed.push({ scenario, orderId: String(order.legacyId), name: order.name });
     }
@@ -68,7 +117,10 @@ async function main() {
     say("\nWaiting for every order to reach a final state …");
     const deadline = Date.now() + 180_000;
     for (;;) {
-      const rows = await db.delivery.findMany({ where: { shop: stack.seeded.shop }, select: { status: true, shopifyOrderId: true } });
+      const rows = await db.delivery.findMany({
+        where: { shop: stack.seeded.shop },
+        select: { status: true, shopifyOrderId: true },
+      });
       const done = placed.every((p) => {
         const row = rows.find((r) => r.shopifyOrderId === p.orderId);
         return row && FINAL.includes(row.status) && (row.status !== "DELIVERED" || true);
@@ -91,18 +143,33 @@ async function main() {
       const pass = status === p.scenario.expected && erystaOrders.length <= 1;
       if (!pass) failures++;
       say(`\n${pass ? "✔" : "✘"} ${p.name} — ${p.scenario.title}`);
-      say(`   expected ${p.scenario.expected}, got ${status}; Erysta orders for reference ${p.orderId}: ${erystaOrders.length}`);
-      for (const e of delivery?.events ?? []) say(`   ${e.createdAt.toISOString().slice(11, 23)}  ${e.type.padEnd(18)} ${e.message}`);
-      const fulfilled = shopifyOrder.fulfillments.flatMap((f) => f.lineItems).reduce((n, l) => n + l.quantity, 0);
-      say(`   Shopify: tags [${shopifyOrder.tags.join(", ")}], metafield ${shopifyOrder.metafields.length ? "written" : "—"}, ${fulfilled} unit(s) fulfilled, fulfillment status ${shopifyOrder.displayFulfillmentStatus}`);
+      say(
+        `   expected ${p.scenario.expected}, got ${status}; Erysta orders for reference ${p.orderId}: ${erystaOrders.length}`,
+      );
+      for (const e of delivery?.events ?? [])
+        say(`   ${e.createdAt.toISOString().slice(11, 23)}  ${e.type.padEnd(18)} ${e.message}`);
+      const fulfilled = shopifyOrder.fulfillments
+        .flatMap((f) => f.lineItems)
+        .reduce((n, l) => n + l.quantity, 0);
+      say(
+        `   Shopify: tags [${shopifyOrder.tags.join(", ")}], metafield ${shopifyOrder.metafields.length ? "written" : "—"}, ${fulfilled} unit(s) fulfilled, fulfillment status ${shopifyOrder.displayFulfillmentStatus}`,
+      );
       say(`   Emails: ${delivery?.emails.map((m) => `${m.kind} ${m.status}`).join(", ") || "none"}`);
     }
-    say(`\nCaptured emails (.eml): ${stack.mail.dir}${stack.mail.webUrl ? `  — browse them at ${stack.mail.webUrl}` : ""}`);
+    say(
+      `\nCaptured emails (.eml): ${stack.mail.dir}${stack.mail.webUrl ? `  — browse them at ${stack.mail.webUrl}` : ""}`,
+    );
     ok = failures === 0;
-    say(ok ? "\nAll orders reached their expected state." : `\n${failures} order(s) did not reach their expected state.`);
+    say(
+      ok
+        ? "\nAll orders reached their expected state."
+        : `\n${failures} order(s) did not reach their expected state.`,
+    );
 
     if (serve) {
-      say(`\nServing until Ctrl-C. App ${stack.appOrigin}, Erysta simulator ${stack.erysta.url}, Shopify simulator ${stack.shopify.origin}`);
+      say(
+        `\nServing until Ctrl-C. App ${stack.appOrigin}, Erysta simulator ${stack.erysta.url}, Shopify simulator ${stack.shopify.origin}`,
+      );
       await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
     }
   } finally {

@@ -52,7 +52,12 @@ export async function queueCustomerEmail(
 }
 
 /** DELIVERING → DELIVERED / PARTIALLY_DELIVERED once the customer has been told; the order tag follows. */
-async function completeDelivery(tx: Tx, deps: Pick<FulfillmentDeps, "boss">, delivery: Delivery, message: string) {
+async function completeDelivery(
+  tx: Tx,
+  deps: Pick<FulfillmentDeps, "boss">,
+  delivery: Delivery,
+  message: string,
+) {
   const lines = await tx.deliveryLine.findMany({ where: { deliveryId: delivery.id, shop: delivery.shop } });
   const partial = lines.some((l) => l.deliveredQuantity < l.quantity);
   const current = await tx.delivery.findFirstOrThrow({ where: { id: delivery.id, shop: delivery.shop } });
@@ -61,7 +66,8 @@ async function completeDelivery(tx: Tx, deps: Pick<FulfillmentDeps, "boss">, del
     message,
     to: deliveredStatus(partial),
   });
-  if (moved) await enqueue(deps.boss, QUEUES.syncShopify, { shop: delivery.shop, deliveryId: delivery.id }, { tx });
+  if (moved)
+    await enqueue(deps.boss, QUEUES.syncShopify, { shop: delivery.shop, deliveryId: delivery.id }, { tx });
   return moved;
 }
 

@@ -13,13 +13,38 @@ export const DEMO_ALERT_EMAIL = "owner@erysta-demo.example";
 
 /** The demo catalog: Shopify products, each variant mapped to an Erysta product (or physical). */
 export const DEMO_CATALOG = [
-  { handle: "instantKey", title: "Starfall Odyssey — Steam key", erysta: DEMO_PRODUCTS.textInstant, price: "19.99" },
+  {
+    handle: "instantKey",
+    title: "Starfall Odyssey — Steam key",
+    erysta: DEMO_PRODUCTS.textInstant,
+    price: "19.99",
+  },
   { handle: "qrGiftCard", title: "Arcade Gift Card €25 (QR)", erysta: DEMO_PRODUCTS.qrImage, price: "25.00" },
   { handle: "secondsKey", title: "Nebula Racer — key", erysta: DEMO_PRODUCTS.textSeconds, price: "9.99" },
-  { handle: "slowKey", title: "Rare Collector's Key (slow source)", erysta: DEMO_PRODUCTS.slowMinutes, price: "39.00" },
-  { handle: "slow20Key", title: "Import Key (15–20 min source)", erysta: DEMO_PRODUCTS.slow20min, price: "29.00" },
-  { handle: "partialBundle", title: "Bundle of keys (partly available)", erysta: DEMO_PRODUCTS.partial, price: "15.00" },
-  { handle: "failingKey", title: "Region-locked key (supplier fails)", erysta: DEMO_PRODUCTS.failed, price: "12.00" },
+  {
+    handle: "slowKey",
+    title: "Rare Collector's Key (slow source)",
+    erysta: DEMO_PRODUCTS.slowMinutes,
+    price: "39.00",
+  },
+  {
+    handle: "slow20Key",
+    title: "Import Key (15–20 min source)",
+    erysta: DEMO_PRODUCTS.slow20min,
+    price: "29.00",
+  },
+  {
+    handle: "partialBundle",
+    title: "Bundle of keys (partly available)",
+    erysta: DEMO_PRODUCTS.partial,
+    price: "15.00",
+  },
+  {
+    handle: "failingKey",
+    title: "Region-locked key (supplier fails)",
+    erysta: DEMO_PRODUCTS.failed,
+    price: "12.00",
+  },
   { handle: "soldOutKey", title: "Sold-out key", erysta: DEMO_PRODUCTS.outOfStock, price: "59.00" },
   { handle: "tshirt", title: "Erysta T-shirt (physical)", erysta: null, price: "22.00" },
 ] as const;
@@ -39,23 +64,50 @@ export async function seedDemoShop(input: {
   shop?: string;
   accessToken?: string;
   erystaApiKey?: string;
-  settings?: Partial<{ autoFulfill: boolean; holdHighRisk: boolean; mapBySku: boolean; notifyCustomerWhenLate: boolean; refundUndelivered: boolean; lateAfterMinutes: number }>;
+  settings?: Partial<{
+    autoFulfill: boolean;
+    holdHighRisk: boolean;
+    mapBySku: boolean;
+    notifyCustomerWhenLate: boolean;
+    refundUndelivered: boolean;
+    lateAfterMinutes: number;
+  }>;
 }): Promise<SeededShop> {
   const shop = input.shop ?? DEMO_SHOP;
   const accessToken = input.accessToken ?? DEMO_ACCESS_TOKEN;
-  await input.shopify.createShop({ domain: shop, accessToken, name: "Erysta Demo Games", email: DEMO_ALERT_EMAIL, currencyCode: "EUR" });
+  await input.shopify.createShop({
+    domain: shop,
+    accessToken,
+    name: "Erysta Demo Games",
+    email: DEMO_ALERT_EMAIL,
+    currencyCode: "EUR",
+  });
 
   const variants = {} as Record<DemoHandle, number>;
-  const mappings: { variantId: string; erystaProductId: string; productTitle: string; sku: string | null }[] = [];
+  const mappings: { variantId: string; erystaProductId: string; productTitle: string; sku: string | null }[] =
+    [];
   for (const item of DEMO_CATALOG) {
     const product = await input.shopify.createProduct({
       shop,
       title: item.title,
-      variants: [{ title: "Default Title", sku: item.erysta ? `KEY-${item.handle.toUpperCase()}` : "TEE-M", price: item.price, requiresShipping: !item.erysta }],
+      variants: [
+        {
+          title: "Default Title",
+          sku: item.erysta ? `KEY-${item.handle.toUpperCase()}` : "TEE-M",
+          price: item.price,
+          requiresShipping: !item.erysta,
+        },
+      ],
     });
     const variant = product.variants[0]!;
     variants[item.handle] = variant.legacyId;
-    if (item.erysta) mappings.push({ variantId: variant.id, erystaProductId: item.erysta, productTitle: item.title, sku: variant.sku });
+    if (item.erysta)
+      mappings.push({
+        variantId: variant.id,
+        erystaProductId: item.erysta,
+        productTitle: item.title,
+        sku: variant.sku,
+      });
   }
 
   const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: input.databaseUrl, max: 2 }) });
@@ -71,7 +123,11 @@ export async function seedDemoShop(input: {
       replyTo: "support@erysta-demo.example",
       ...input.settings,
     };
-    await db.shop.upsert({ where: { shop }, create: { shop, ...shopData }, update: { ...shopData, uninstalledAt: null } });
+    await db.shop.upsert({
+      where: { shop },
+      create: { shop, ...shopData },
+      update: { ...shopData, uninstalledAt: null },
+    });
     await db.session.upsert({
       where: { id: `offline_${shop}` },
       create: { id: `offline_${shop}`, shop, state: "", isOnline: false, scope: input.scopes, accessToken },

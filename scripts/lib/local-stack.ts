@@ -56,6 +56,8 @@ function localEncryptionKeys(ephemeral: boolean): string {
   return readFileSync(file, "utf8").trim();
 }
 
+let ephemeralStacks = 0;
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => {});
   const stops: (() => Promise<void>)[] = [];
@@ -66,7 +68,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     const database = await ensureLocalDatabase({
-      dataDir: options.ephemeralDatabase ? `.data/stack-postgres-${process.pid}` : ".data/postgres",
+      // One folder per stack: the bench runs several stacks at once in one process.
+      dataDir: options.ephemeralDatabase
+        ? `.data/stack-postgres-${process.pid}-${++ephemeralStacks}`
+        : ".data/postgres",
       ephemeral: options.ephemeralDatabase,
     });
     stops.push(database.stop);
@@ -102,7 +107,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ERYSTA_API_URL: erysta.url,
       SMTP_URL: mail.smtpUrl,
       EMAIL_FROM: "Erysta Fulfillment <keys@erysta-demo.example>",
-      ...(options.erystaRateLimitPerMinute ? { ERYSTA_RATE_LIMIT_PER_MINUTE: String(options.erystaRateLimitPerMinute) } : {}),
+      ...(options.erystaRateLimitPerMinute
+        ? { ERYSTA_RATE_LIMIT_PER_MINUTE: String(options.erystaRateLimitPerMinute) }
+        : {}),
       ...options.appEnv,
     };
 
@@ -122,7 +129,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       processes.push(spawnApp("node_modules/.bin/remix-serve", ["./build/server/index.js"], env, "web"));
     } else {
       processes.push(
-        spawnApp("node_modules/.bin/remix", ["vite:dev", "--port", String(appPort), "--host", "127.0.0.1", "--strictPort"], env, "web"),
+        spawnApp(
+          "node_modules/.bin/remix",
+          ["vite:dev", "--port", String(appPort), "--host", "127.0.0.1", "--strictPort"],
+          env,
+          "web",
+        ),
       );
     }
     await waitForHealthy(appOrigin, processes[0]!);
@@ -130,7 +142,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const startWorkers = async (count: number, extraEnv: Record<string, string> = {}) => {
       const started = Array.from({ length: count }, (_, i) =>
-        spawnApp("node_modules/.bin/tsx", ["app/jobs/worker.ts"], { ...env, ...extraEnv }, `worker-${i + 1}`),
+        spawnApp(
+          "node_modules/.bin/node",
+          ["--import", "tsx", "app/jobs/worker.ts"],
+          { ...env, ...extraEnv },
+          `worker-${i + 1}`,
+        ),
       );
       processes.push(...started);
       return started;
@@ -147,7 +164,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 }
 
 function spawnApp(bin: string, args: string[], env: Record<string, string>, name: string): ChildProcess {
-  const child = spawn(path.join(ROOT, bin), args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(path.join(ROOT, bin), args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const prefix = `[${name}] `;
   const forward = (chunk: Buffer) => {
     if (process.env.STACK_VERBOSE) process.stderr.write(chunk.toString().replace(/^(?=.)/gm, prefix));
@@ -164,7 +185,9 @@ async function waitForHealthy(origin: string, child: ChildProcess, timeoutMs = 1
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`the web process exited (${child.exitCode}): ${(child as ChildProcess & { lastStderr?: string }).lastStderr ?? ""}`);
+      throw new Error(
+        `the web process exited (${child.exitCode}): ${(child as ChildProcess & { lastStderr?: string }).lastStderr ?? ""}`,
+      );
     }
     try {
       const res = await fetch(`${origin}/healthz`);

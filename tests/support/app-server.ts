@@ -11,7 +11,7 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-export async function startAppServer(): Promise<AppServer> {
+export async function startAppServer(options: { port?: number } = {}): Promise<AppServer> {
   const vite = await createServer({
     root: ROOT,
     configFile: `${ROOT}/vite.config.ts`,
@@ -24,7 +24,7 @@ export async function startAppServer(): Promise<AppServer> {
     () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
     "development",
   );
-  const http = await serveFetchHandler(handler);
+  const http = await serveFetchHandler(handler, { port: options.port });
   return {
     origin: http.origin,
     vite,

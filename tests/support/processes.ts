@@ -10,8 +10,12 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
+/**
+ * Runs a TypeScript entry point in ONE process (Node 22 with tsx as a loader, not the tsx CLI, which
+ * would put a second process in between): a test's SIGKILL then really kills the worker.
+ */
 export function spawnTsx(entry: string, env: Record<string, string | undefined>): Spawned {
-  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [entry], {
+  const child = spawn(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
