@@ -2,7 +2,6 @@
 // variable stops start-up with a message naming it. `.env.example` documents every variable.
 import { z } from "zod";
 
-const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 export const envSchema = z.object({
@@ -37,8 +36,6 @@ export const envSchema = z.object({
   DELIVERY_MAX_WAIT_MINUTES: int(24 * 60),
 
   WORKER_CONCURRENCY: int(8),
-  // `true` runs the job worker inside the web process (local dev, demo); production runs `npm run worker`.
-  RUN_WORKER_IN_WEB: bool.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
