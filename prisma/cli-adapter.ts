@@ -5,6 +5,9 @@
 //  2. `migrate dev` shadow database: built from a connection string the shadow pool would connect to the
 //     main database, and the stock release drops the shadow database while its pool still holds
 //     connections. We connect with discrete fields and close the pool before dropping.
+// Known issue: on this project's second migration `migrate dev` died with "RuntimeError: unreachable"
+// inside the WASM schema engine (Prisma 6.19.3). `migrate diff --from-schema-datamodel/--to-schema-datamodel
+// --script` generates the SQL instead, and `migrate deploy`/`status` work (see README, Development notes).
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
