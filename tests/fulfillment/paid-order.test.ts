@@ -12,6 +12,9 @@ import {
   startWorker,
   stopHarness,
 } from "../support/fulfillment-harness";
+import { placeDelivery } from "~/fulfillment/place.server";
+import { pollDelivery } from "~/fulfillment/poll.server";
+import { refundUndelivered } from "~/fulfillment/refund.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ERYSTA_KEY } from "../../scripts/lib/demo-shop";
 import { DEMO_PRODUCTS } from "../../simulators/erysta";
@@ -347,5 +350,52 @@ describe("shop settings at intake", () => {
     );
     expect(delivery.statusReason).toMatch(/not connected/i);
     expect(await erysta.control.orders({ referenceId: String(order.legacyId) })).toHaveLength(0);
+  });
+});
+
+describe("optional shop settings", () => {
+  it("holds an order Shopify rates high risk for the merchant's approval", async () => {
+    const { order } = await placeShopifyOrder(seeded, [{ handle: "instantKey", quantity: 1 }], {
+      risk: "CANCEL",
+    });
+    const held = await until(order.legacyId, "ON_HOLD");
+    expect(held.statusReason).toMatch(/high-risk/i);
+    expect(await erysta.control.orders({ referenceId: String(order.legacyId) })).toHaveLength(0);
+  });
+
+  it("refunds the undelivered items once, from Shopify's suggested refund, when the shop enables it", async () => {
+    const refunding = await seedShop("refunds.myshopify.com", { refundUndelivered: true });
+    const { order } = await placeShopifyOrder(refunding, [{ handle: "partialBundle", quantity: 2 }]);
+    const refunded = await waitFor(
+      async () => {
+        const d = await deliveryOf(refunding.shop, order.legacyId);
+        return d?.refundedAt ? d : undefined;
+      },
+      { what: "the refund" },
+    );
+    expect(refunded.events.map((e) => e.type)).toContain("refunded_undelivered");
+    const shopifySide = await shopify.control.getOrder(refunding.shop, order.legacyId);
+    expect(shopifySide.refunds).toHaveLength(1);
+    expect(shopifySide.refunds[0]!.lineItems).toEqual([expect.objectContaining({ quantity: 1 })]);
+    expect(shopifySide.refunds[0]!.idempotencyKey).toBe(`erysta-refund-${refunded.id}`);
+
+    // A re-run (retried job) refunds nothing more, even if our own record of it were lost.
+    await prisma.delivery.update({ where: { id: refunded.id }, data: { refundedAt: null } });
+    await refundUndelivered(deps, { shop: refunding.shop, deliveryId: refunded.id });
+    expect((await shopify.control.getOrder(refunding.shop, order.legacyId)).refunds).toHaveLength(1);
+  });
+});
+
+describe("shop isolation", () => {
+  it("a job or request naming another shop's delivery finds nothing and changes nothing", async () => {
+    const { order } = await placeShopifyOrder(seeded, [{ handle: "soldOutKey", quantity: 1 }]);
+    const mine = await until(order.legacyId, "FAILED_TO_PLACE");
+    expect(await placeDelivery(deps, { shop: "intruder.myshopify.com", deliveryId: mine.id })).toBe(
+      "nothing_to_do",
+    );
+    expect(await pollDelivery(deps, { shop: "intruder.myshopify.com", deliveryId: mine.id })).toBe(
+      "nothing_to_do",
+    );
+    expect((await deliveryOf(SHOP, order.legacyId))?.updatedAt).toEqual(mine.updatedAt);
   });
 });

@@ -71,7 +71,12 @@ export async function seedShop(shop: string, settings: Parameters<typeof seedDem
 export async function placeShopifyOrder(
   seeded: Awaited<ReturnType<typeof seedShop>>,
   lines: { handle: DemoHandle; quantity: number }[],
-  options: { email?: string | null; locale?: string; send?: boolean } = {},
+  options: {
+    email?: string | null;
+    locale?: string;
+    send?: boolean;
+    risk?: "ACCEPT" | "CANCEL" | "INVESTIGATE" | "NONE";
+  } = {},
 ) {
   return shopify.control.createOrder({
     shop: seeded.shop,
@@ -82,6 +87,7 @@ export async function placeShopifyOrder(
         : { firstName: "Ada", lastName: "Buyer", email: options.email ?? "ada@example.com" },
     email: options.email === null ? null : undefined,
     customerLocale: options.locale ?? "en",
+    riskRecommendation: options.risk,
     sendPaidWebhook: options.send ?? true,
   });
 }
