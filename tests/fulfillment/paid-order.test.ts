@@ -3,6 +3,7 @@
 import {
   clock,
   deliveryOf,
+  deps,
   erysta,
   placeShopifyOrder,
   prisma,
