@@ -112,3 +112,30 @@ describe("placement safety", () => {
     expect(await erysta.control.ledger({ referenceId: reference })).toHaveLength(1);
   });
 });
+
+describe("graceful shutdown", () => {
+  it("SIGTERM while a placement is in flight lets it finish and record the Erysta order, then exits 0", async () => {
+    await erysta.control.addFault({ kind: "delay", endpoint: "place-order", delayMs: 2_000, times: 1 });
+    const worker = spawnTsx("app/jobs/worker.ts", { LOG_LEVEL: "info" });
+    try {
+      const { order } = await placeShopifyOrder(seeded, [{ handle: "instantKey", quantity: 1 }]);
+      const reference = String(order.legacyId);
+      await waitFor(
+        async () => ((await deliveryOf(SHOP, reference))?.status === "PLACING" ? true : undefined),
+        {
+          what: "the placement to start",
+          timeoutMs: 30_000,
+        },
+      );
+      worker.child.kill("SIGTERM");
+      expect(await worker.exited).toBe(0);
+      const placed = await deliveryOf(SHOP, reference);
+      expect(placed?.status).toBe("WAITING");
+      expect(placed?.erystaOrderId).toBeTruthy();
+      expect(await erysta.control.ledger({ referenceId: reference })).toHaveLength(1);
+    } finally {
+      worker.child.kill("SIGKILL");
+      await erysta.control.clearFaults();
+    }
+  });
+});
