@@ -19,6 +19,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    reporters: process.env.CI ? ["default"] : ["default"],
+    reporters: ["default", "./tests/support/summary-reporter.ts"],
   },
 });
