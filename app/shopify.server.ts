@@ -6,7 +6,9 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { prisma } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { ensureShop } from "~/models/shop.server";
+import { logger } from "~/logger.server";
 import { ADMIN_API_VERSION } from "~/shopify-admin/api-version";
+import { createAdminGatewayForSession, getShop } from "~/shopify-admin/index.server";
 
 const env = getEnv();
 
@@ -26,7 +28,8 @@ const shopify = shopifyApp({
   },
   hooks: {
     afterAuth: async ({ session }) => {
-      await ensureShop(prisma, session.shop);
+      const shop = await ensureShop(prisma, session.shop);
+      if (!shop.alertEmail) await defaultAlertEmail(session);
     },
   },
 });
@@ -37,3 +40,19 @@ export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const sessionStorage = shopify.sessionStorage;
+
+/** Merchant alerts go to the shop's contact email until the merchant chooses another address. */
+async function defaultAlertEmail(session: { shop: string; accessToken?: string }) {
+  try {
+    const gateway = createAdminGatewayForSession(session, { origin: env.SHOPIFY_ADMIN_API_ORIGIN });
+    const info = await getShop(gateway);
+    if (info.email) {
+      await prisma.shop.updateMany({
+        where: { shop: session.shop, alertEmail: null },
+        data: { alertEmail: info.email },
+      });
+    }
+  } catch (err) {
+    logger.warn({ err, shop: session.shop }, "could not read the shop's email for alerts");
+  }
+}
