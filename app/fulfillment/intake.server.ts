@@ -4,6 +4,7 @@
 // the same order (another id) finds its row taken and creates nothing.
 import { Prisma, type DeliveryStatus } from "@prisma/client";
 import type { PgBoss } from "pg-boss";
+import { checkoutTokenDigest } from "~/customer/buyer-proof.server";
 import type { Db } from "~/db.server";
 import { enqueue } from "~/jobs/boss.server";
 import { QUEUES } from "~/jobs/queues";
@@ -89,6 +90,7 @@ export async function intakePaidOrder(
           customerId: order.customer?.id ?? null,
           customerLocale: order.customer_locale ?? null,
           orderStatusUrl: order.order_status_url ?? null,
+          checkoutTokenHash: order.checkout_token ? checkoutTokenDigest(order.checkout_token) : null,
           currency: order.currency ?? null,
           referenceId: order.id,
           status,

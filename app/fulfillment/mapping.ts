@@ -62,6 +62,8 @@ export const paidOrderPayload = z.object({
   currency: z.string().nullish(),
   customer_locale: z.string().nullish(),
   order_status_url: z.string().nullish(),
+  // Proves the buyer on the Thank you / Order status pages (app/customer/buyer-proof.server.ts).
+  checkout_token: z.string().nullish(),
   customer: z
     .object({
       id: restId.nullish(),

@@ -87,6 +87,7 @@ export async function redactCustomer(
         customerLocale: null,
         customerId: null,
         orderStatusUrl: null,
+        checkoutTokenHash: null,
       },
     });
     // Event payloads may name addresses (e.g. "resent to"): drop them, keep the audit trail's shape.
