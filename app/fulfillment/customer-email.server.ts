@@ -11,6 +11,7 @@ import {
   type AlertKind,
   type ProductForEmail,
 } from "~/email/templates/index";
+import { EmailTemplateError, renderLiquidKeysEmail } from "~/email/templates/liquid";
 import { fromHeader } from "~/email/transport.server";
 import { SmtpRejectedError } from "~/email/errors";
 import { errorMessage } from "~/errors.server";
@@ -94,7 +95,11 @@ export async function sendDeliveryEmail(deps: FulfillmentDeps, job: { shop: stri
       from: fromHeader(deps.config.emailFrom, shopName),
       replyTo: email.kind === "MERCHANT_ALERT" ? null : shop.replyTo,
       logger: deps.logger,
-      render: () => render(deps, email, delivery, shopName, shop.replyTo),
+      render: () =>
+        render(deps, email, delivery, shopName, shop.replyTo, {
+          subject: shop.emailSubjectTemplate,
+          body: shop.emailBodyTemplate,
+        }),
     }));
   } catch (err) {
     if (!(err instanceof SmtpRejectedError) || !delivery || email.kind === "MERCHANT_ALERT") throw err;
@@ -149,6 +154,7 @@ async function render(
     | null,
   shopName: string,
   replyTo: string | null,
+  template: { subject: string | null; body: string | null },
 ) {
   const common = {
     locale: delivery?.customerLocale,
@@ -189,7 +195,27 @@ async function render(
       missingCount: Math.max(0, line.quantity - lineKeys.length),
     };
   });
-  return renderKeysEmail({ ...common, products, partial: products.some((p) => (p.missingCount ?? 0) > 0) });
+  const input = { ...common, products, partial: products.some((p) => (p.missingCount ?? 0) > 0) };
+  if (template.subject !== null || template.body !== null) {
+    // The shop's own (Liquid) template; one that fails at send time falls back to the default, so a
+    // template mistake never holds keys back.
+    try {
+      return await renderLiquidKeysEmail({
+        ...input,
+        template,
+        shopDomain: delivery.shop,
+        customerLastName: delivery.customerLastName,
+        customerEmail: delivery.customerEmail,
+      });
+    } catch (err) {
+      if (!(err instanceof EmailTemplateError)) throw err;
+      deps.logger.warn(
+        { deliveryId: delivery.id, problem: err.problem },
+        "custom email template failed; default used",
+      );
+    }
+  }
+  return renderKeysEmail(input);
 }
 
 const shopNameOf = (shop: string) =>

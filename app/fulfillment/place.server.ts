@@ -69,7 +69,7 @@ export async function placeDelivery(
     return "on_hold";
   }
 
-  if (shop.holdHighRisk && (await isHighRisk(deps, delivery))) {
+  if (shop.holdHighRisk && !(await wasApproved(deps, delivery)) && (await isHighRisk(deps, delivery))) {
     await deps.db.$transaction(async (tx) => {
       const held = await moveDelivery(tx, delivery, "hold", {
         type: "held",
@@ -260,6 +260,14 @@ async function resolveInterruptedPlacement(
     null,
   );
   return "needs_review";
+}
+
+/** The merchant approved this order in the admin (ON_HOLD → RECEIVED): the risk check has had its say. */
+async function wasApproved(deps: FulfillmentDeps, delivery: Delivery): Promise<boolean> {
+  const approvals = await deps.db.deliveryEvent.count({
+    where: { deliveryId: delivery.id, shop: delivery.shop, type: "approved" },
+  });
+  return approvals > 0;
 }
 
 async function isHighRisk(deps: FulfillmentDeps, delivery: Delivery): Promise<boolean> {

@@ -3,5 +3,9 @@ import { checkHealth } from "~/health.server";
 
 export const loader = async () => {
   const report = await checkHealth();
-  return Response.json(report, { status: report.ok ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+  // Not Response.json(): remix-serve (production) installs a fetch polyfill whose Response lacks it.
+  return new Response(JSON.stringify(report), {
+    status: report.ok ? 200 : 503,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
+  });
 };
