@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import nodemailer from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import { toEmailError } from "./errors";
+import { oneLine } from "./templates/html";
 import type { EmailAttachment, MailAddress } from "./types";
 
 export type { EmailAttachment, MailAddress } from "./types";
@@ -161,10 +162,7 @@ export function addressOf(emailFrom: string): string {
  * that address is authorised (SPF/DKIM) to send. Replies go to the shop through Reply-To.
  */
 export function fromHeader(emailFrom: string, displayName: string | null | undefined): MailAddress {
-  const name = (displayName ?? "")
-    .replace(/[\r\n\t\u0000-\u001f\u007f]+/g, " ")
-    .trim()
-    .slice(0, 100);
+  const name = oneLine(displayName ?? "").slice(0, 100);
   const fallback = /^\s*"?([^"<]*?)"?\s*</.exec(emailFrom)?.[1]?.trim() ?? "";
   return { name: name || fallback, address: addressOf(emailFrom) };
 }

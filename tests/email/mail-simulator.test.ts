@@ -1,5 +1,5 @@
 // The demo's mail simulator: what the app sends lands in a folder and on a small web page.
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import QRCode from "qrcode";

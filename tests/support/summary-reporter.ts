@@ -18,6 +18,6 @@ export default class SummaryReporter implements Reporter {
       count(file.tasks, totals);
       if (file.result?.state === "fail" && file.tasks.length === 0) totals.failed++; // a file that failed to load
     }
-    console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+    process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
   }
 }

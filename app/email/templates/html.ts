@@ -31,10 +31,14 @@ export function safeUrl(value: string | null | undefined): string | undefined {
 
 /** Header-safe single line (subjects): no CR/LF or other control characters. */
 export function oneLine(value: string): string {
-  return value
-    .replace(/[\u0000-\u001f\u007f]+/g, " ")
-    .replace(/\s{2,}/g, " ")
-    .trim();
+  return (
+    value
+      // Control characters (CR/LF above all) must never reach a header: that is how headers get injected.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]+/g, " ")
+      .replace(/\s{2,}/g, " ")
+      .trim()
+  );
 }
 
 const FONT = "font-family:Arial,Helvetica,sans-serif;";
