@@ -7,6 +7,8 @@ import { queueEmail } from "~/email/outbox.server";
 import type { AlertKind } from "~/email/templates/index";
 import { enqueue } from "~/jobs/boss.server";
 import { QUEUES } from "~/jobs/queues";
+import { moveDelivery } from "./events.server";
+import type { DeliveryEventType } from "./status";
 
 export interface AlertInput {
   kind: AlertKind;
@@ -32,4 +34,30 @@ export async function alertMerchant(tx: Tx, boss: PgBoss, shop: Shop, delivery: 
   });
   await enqueue(boss, QUEUES.sendEmail, { shop: shop.shop, emailId: email.id }, { tx });
   return email;
+}
+
+/** The Shopify order follows the delivery (tag, metafield, fulfillment) through its own job. */
+export function enqueueShopifySync(tx: Tx, boss: PgBoss, delivery: Pick<Delivery, "id" | "shop">) {
+  return enqueue(boss, QUEUES.syncShopify, { shop: delivery.shop, deliveryId: delivery.id }, { tx });
+}
+
+/**
+ * A move the merchant must hear about: the state change, the alert and the Shopify order's tag, in one
+ * transaction. Nothing is alerted when the move does not apply (another run made it first).
+ */
+export async function moveAndAlert(
+  tx: Tx,
+  boss: PgBoss,
+  shop: Shop,
+  delivery: Delivery,
+  event: DeliveryEventType,
+  details: Parameters<typeof moveDelivery>[3],
+  alert: AlertInput,
+) {
+  const moved = await moveDelivery(tx, delivery, event, details);
+  if (moved) {
+    await alertMerchant(tx, boss, shop, moved, alert);
+    await enqueueShopifySync(tx, boss, moved);
+  }
+  return moved;
 }

@@ -17,7 +17,7 @@ import { SmtpRejectedError } from "~/email/errors";
 import { errorMessage } from "~/errors.server";
 import { enqueue } from "~/jobs/boss.server";
 import { QUEUES } from "~/jobs/queues";
-import { alertMerchant } from "./alerts.server";
+import { alertMerchant, enqueueShopifySync } from "./alerts.server";
 import type { FulfillmentDeps } from "./deps";
 import { moveDelivery, recordEvent } from "./events.server";
 import { readKeys } from "./keys.server";
@@ -67,8 +67,7 @@ async function completeDelivery(
     message,
     to: deliveredStatus(partial),
   });
-  if (moved)
-    await enqueue(deps.boss, QUEUES.syncShopify, { shop: delivery.shop, deliveryId: delivery.id }, { tx });
+  if (moved) await enqueueShopifySync(tx, deps.boss, moved);
   return moved;
 }
 

@@ -16,7 +16,7 @@ import {
 import { enqueue } from "~/jobs/boss.server";
 import { QUEUE_OPTIONS, QUEUES } from "~/jobs/queues";
 import { getOrderForFulfillment } from "~/shopify-admin/index.server";
-import { alertMerchant } from "./alerts.server";
+import { moveAndAlert } from "./alerts.server";
 import type { FulfillmentDeps } from "./deps";
 import { moveDelivery } from "./events.server";
 import { loadDelivery, type LoadedDelivery } from "./load.server";
@@ -70,18 +70,21 @@ export async function placeDelivery(
   }
 
   if (shop.holdHighRisk && !(await wasApproved(deps, delivery)) && (await isHighRisk(deps, delivery))) {
-    await deps.db.$transaction(async (tx) => {
-      const held = await moveDelivery(tx, delivery, "hold", {
-        type: "held",
-        message: "Shopify rates this order high risk: approve it in the app to place it with Erysta.",
-        update: { statusReason: "High-risk order held for approval." },
-      });
-      if (held)
-        await alertMerchant(tx, deps.boss, shop, held, {
-          kind: "on_hold",
-          reason: "Shopify rates this order high risk.",
-        });
-    });
+    await deps.db.$transaction((tx) =>
+      moveAndAlert(
+        tx,
+        deps.boss,
+        shop,
+        delivery,
+        "hold",
+        {
+          type: "held",
+          message: "Shopify rates this order high risk: approve it in the app to place it with Erysta.",
+          update: { statusReason: "High-risk order held for approval." },
+        },
+        { kind: "on_hold", reason: "Shopify rates this order high risk." },
+      ),
+    );
     return "on_hold";
   }
 
@@ -154,28 +157,22 @@ async function recordPlacementFailure(
 
   if (err instanceof ErystaRejectedError || err instanceof ErystaAuthError) {
     const reason = err.message;
-    await deps.db.$transaction(async (tx) => {
-      const moved = await moveDelivery(tx, delivery, "place_rejected", {
-        type: "place_rejected",
-        message: `Erysta refused the order: ${reason}`,
-        update: { statusReason: reason, lastTraceId: traceId },
-        data: { reason: err instanceof ErystaRejectedError ? err.reason : err.reason, traceId },
-      });
-      if (moved) {
-        await alertMerchant(tx, deps.boss, shop, moved, {
-          kind: "failed_to_place",
-          reason,
-          occurrence: delivery.placeAttempts,
-          traceId,
-        });
-        await enqueue(
-          deps.boss,
-          QUEUES.syncShopify,
-          { shop: delivery.shop, deliveryId: delivery.id },
-          { tx },
-        );
-      }
-    });
+    await deps.db.$transaction((tx) =>
+      moveAndAlert(
+        tx,
+        deps.boss,
+        shop,
+        delivery,
+        "place_rejected",
+        {
+          type: "place_rejected",
+          message: `Erysta refused the order: ${reason}`,
+          update: { statusReason: reason, lastTraceId: traceId },
+          data: { reason: err.reason, traceId },
+        },
+        { kind: "failed_to_place", reason, occurrence: delivery.placeAttempts, traceId },
+      ),
+    );
     return "rejected";
   }
 
@@ -184,19 +181,17 @@ async function recordPlacementFailure(
     // ordered, so going back to RECEIVED and trying again later is safe.
     if (lastAttempt) {
       const reason = `Erysta could not be reached after several attempts (${err.message}). Nothing was ordered; retry placement when Erysta is available.`;
-      await deps.db.$transaction(async (tx) => {
-        const moved = await moveDelivery(tx, delivery, "place_rejected", {
-          type: "place_unreachable",
-          message: reason,
-          update: { statusReason: reason },
-        });
-        if (moved)
-          await alertMerchant(tx, deps.boss, shop, moved, {
-            kind: "failed_to_place",
-            reason,
-            occurrence: delivery.placeAttempts,
-          });
-      });
+      await deps.db.$transaction((tx) =>
+        moveAndAlert(
+          tx,
+          deps.boss,
+          shop,
+          delivery,
+          "place_rejected",
+          { type: "place_unreachable", message: reason, update: { statusReason: reason } },
+          { kind: "failed_to_place", reason, occurrence: delivery.placeAttempts },
+        ),
+      );
       return "rejected";
     }
     await deps.db.$transaction((tx) =>
@@ -224,23 +219,22 @@ async function markNeedsReview(
   reason: string,
   traceId: string | null,
 ) {
-  await deps.db.$transaction(async (tx) => {
-    const moved = await moveDelivery(tx, delivery, "place_ambiguous", {
-      type: "needs_review",
-      message: reason,
-      update: { statusReason: reason, lastTraceId: traceId ?? undefined },
-      data: { referenceId: delivery.referenceId, traceId },
-    });
-    if (moved) {
-      await alertMerchant(tx, deps.boss, shop, moved, {
-        kind: "needs_review",
-        reason,
-        occurrence: delivery.placeAttempts,
-        traceId,
-      });
-      await enqueue(deps.boss, QUEUES.syncShopify, { shop: delivery.shop, deliveryId: delivery.id }, { tx });
-    }
-  });
+  await deps.db.$transaction((tx) =>
+    moveAndAlert(
+      tx,
+      deps.boss,
+      shop,
+      delivery,
+      "place_ambiguous",
+      {
+        type: "needs_review",
+        message: reason,
+        update: { statusReason: reason, lastTraceId: traceId ?? undefined },
+        data: { referenceId: delivery.referenceId, traceId },
+      },
+      { kind: "needs_review", reason, occurrence: delivery.placeAttempts, traceId },
+    ),
+  );
 }
 
 /** A job found the delivery PLACING: either another worker is mid-call, or one died mid-call. */

@@ -6,7 +6,7 @@ import { isRetryable, retryAfterMs } from "~/errors.server";
 import { isKnownErystaOrderStatus, type ErystaOrderKeys } from "~/erysta/index.server";
 import { enqueue } from "~/jobs/boss.server";
 import { QUEUES } from "~/jobs/queues";
-import { alertMerchant } from "./alerts.server";
+import { alertMerchant, enqueueShopifySync, moveAndAlert } from "./alerts.server";
 import { queueCustomerEmail } from "./customer-email.server";
 import type { FulfillmentDeps } from "./deps";
 import { moveDelivery, recordEvent } from "./events.server";
@@ -30,21 +30,17 @@ export async function pollDelivery(
 
   if (waitedMs > deps.config.maxWaitMinutes * 60_000) {
     const reason = `No keys from Erysta after ${Math.round(waitedMs / 60_000)} minutes (last status ${delivery.erystaStatus ?? "unknown"}). Ask Erysta support about order ${delivery.erystaOrderId}.`;
-    await deps.db.$transaction(async (tx) => {
-      const moved = await moveDelivery(tx, delivery, "gave_up", {
-        type: "gave_up",
-        message: reason,
-        update: { statusReason: reason },
-      });
-      if (moved) {
-        await alertMerchant(tx, deps.boss, shop, moved, {
-          kind: "needs_review",
-          reason,
-          occurrence: "gave_up",
-        });
-        await enqueue(deps.boss, QUEUES.syncShopify, { shop: shop.shop, deliveryId: delivery.id }, { tx });
-      }
-    });
+    await deps.db.$transaction((tx) =>
+      moveAndAlert(
+        tx,
+        deps.boss,
+        shop,
+        delivery,
+        "gave_up",
+        { type: "gave_up", message: reason, update: { statusReason: reason } },
+        { kind: "needs_review", reason, occurrence: "gave_up" },
+      ),
+    );
     return "needs_review";
   }
 
@@ -206,7 +202,7 @@ async function deliverKeys(
           await enqueue(deps.boss, QUEUES.refund, { shop: shop.shop, deliveryId: delivery.id }, { tx });
       }
       await queueCustomerEmail(tx, deps, moved, "KEYS", `keys:${delivery.id}`);
-      await enqueue(deps.boss, QUEUES.syncShopify, { shop: shop.shop, deliveryId: delivery.id }, { tx });
+      await enqueueShopifySync(tx, deps.boss, moved);
     },
     { timeout: 30_000 },
   );
@@ -225,26 +221,28 @@ async function recordErystaEnd(
     ? "Erysta could not fulfil the order; no funds were deducted."
     : "Erysta cancelled the order after payment and returned the funds.";
   await deps.db.$transaction(async (tx) => {
-    const moved = await moveDelivery(tx, delivery, failed ? "erysta_failed" : "erysta_refunded", {
-      type: failed ? "erysta_failed" : "erysta_refunded",
-      message: reason,
-      update: {
-        erystaStatus: order.status,
-        lastTraceId: traceId,
-        erystaFinishedAt: deps.clock.now(),
-        statusReason: reason,
+    const moved = await moveAndAlert(
+      tx,
+      deps.boss,
+      shop,
+      delivery,
+      failed ? "erysta_failed" : "erysta_refunded",
+      {
+        type: failed ? "erysta_failed" : "erysta_refunded",
+        message: reason,
+        update: {
+          erystaStatus: order.status,
+          lastTraceId: traceId,
+          erystaFinishedAt: deps.clock.now(),
+          statusReason: reason,
+        },
+        data: { status: order.status, traceId },
       },
-      data: { status: order.status, traceId },
-    });
-    if (!moved) return;
-    await alertMerchant(tx, deps.boss, shop, moved, {
-      kind: failed ? "failed" : "refunded",
-      reason,
-      traceId,
-    });
-    await enqueue(deps.boss, QUEUES.syncShopify, { shop: shop.shop, deliveryId: delivery.id }, { tx });
-    if (shop.refundUndelivered)
+      { kind: failed ? "failed" : "refunded", reason, traceId },
+    );
+    if (moved && shop.refundUndelivered) {
       await enqueue(deps.boss, QUEUES.refund, { shop: shop.shop, deliveryId: delivery.id }, { tx });
+    }
   });
   return failed ? ("failed" as const) : ("refunded" as const);
 }
