@@ -110,6 +110,8 @@ export interface SimOrderView {
   referenceId: string | null;
   createdAt: string;
   status: string;
+  /** When the order reached its terminal status (COMPLETED, PARTIAL_COMPLETED, FAILED); null while pending. */
+  completedAt: string | null;
   lines: Array<Omit<SimOrderLine, "codes" | "profile">>;
   debit: number;
   refunded: number;
@@ -465,12 +467,14 @@ export class ErystaEngine {
       )
       .map((order) => {
         const refunded = this.refundedCents(order, t);
+        const { terminalAt } = this.timeline(order);
         return {
           id: order.id,
           apiKey: order.apiKey,
           referenceId: order.referenceId,
           createdAt: new Date(order.createdAt).toISOString(),
           status: this.statusAt(order, t),
+          completedAt: t >= terminalAt ? iso(terminalAt) : null,
           lines: order.lines.map(({ codes: _codes, profile: _profile, ...line }) => line),
           debit: eur(order.debitCents),
           refunded: eur(refunded),
