@@ -32,6 +32,9 @@ export function createErystaClientForShopKey(input: {
       prisma: input.prisma,
       apiKey: input.apiKey,
       limit: env.ERYSTA_RATE_LIMIT_PER_MINUTE,
+      // The budget counts when we send, Erysta when a request arrives: a 1 s guard keeps network
+      // jitter from ever putting more than the limit into any 60 s window on Erysta's side.
+      windowMs: 61_000,
       logger: input.logger,
     }),
   });
