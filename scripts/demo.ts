@@ -4,6 +4,7 @@
 // reached its expected state. `--serve` keeps everything running to explore.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type DeliveryStatus } from "@prisma/client";
+import { SETTLED_STATUSES } from "../app/fulfillment/status";
 import { startLocalStack } from "./lib/local-stack";
 import type { DemoHandle } from "./lib/demo-shop";
 
@@ -52,16 +53,6 @@ const SCENARIOS: Scenario[] = [
     lines: [{ handle: "partialBundle", quantity: 2 }],
     expected: "PARTIALLY_DELIVERED",
   },
-];
-const FINAL: DeliveryStatus[] = [
-  "DELIVERED",
-  "PARTIALLY_DELIVERED",
-  "FAILED_TO_PLACE",
-  "FAILED",
-  "REFUNDED",
-  "NEEDS_REVIEW",
-  "SKIPPED",
-  "ON_HOLD",
 ];
 
 const say = (line = "") => console.log(line);
@@ -123,7 +114,7 @@ async function main() {
       });
       const done = placed.every((p) => {
         const row = rows.find((r) => r.shopifyOrderId === p.orderId);
-        return row && FINAL.includes(row.status) && (row.status !== "DELIVERED" || true);
+        return row && SETTLED_STATUSES.includes(row.status);
       });
       if (done || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 500));

@@ -70,6 +70,18 @@ export const ATTENTION_STATUSES: DeliveryStatus[] = [
   "REFUNDED",
 ];
 
+/** Final, or waiting for the merchant: nothing more happens on its own (demo and bench wait for these). */
+export const SETTLED_STATUSES: DeliveryStatus[] = [
+  "DELIVERED",
+  "PARTIALLY_DELIVERED",
+  "FAILED_TO_PLACE",
+  "FAILED",
+  "REFUNDED",
+  "NEEDS_REVIEW",
+  "SKIPPED",
+  "ON_HOLD",
+];
+
 /** States in which the app is still working on its own. */
 export const IN_PROGRESS_STATUSES: DeliveryStatus[] = ["RECEIVED", "PLACING", "WAITING", "DELIVERING"];
 

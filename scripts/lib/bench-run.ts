@@ -2,12 +2,13 @@
 // and W worker processes), a workload fired as signed orders/paid webhooks at a fixed rate, a wait until
 // every order is in a final state, then figures computed from what the simulators saw: webhook answer
 // times (Shopify simulator), Erysta orders and calls (Erysta simulator), emails (SMTP capture).
+import { SETTLED_STATUSES } from "../../app/fulfillment/status";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { ChildProcess } from "node:child_process";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient, type DeliveryStatus } from "@prisma/client";
+import { PrismaClient } from "@prisma/client";
 import { randomUUID } from "node:crypto";
 import { envSchema } from "../../app/env.server";
 import type { CallLogEntry } from "../../simulators/erysta";
@@ -44,17 +45,8 @@ export function pollSettings(poller: Poller) {
   };
 }
 
-/** Final, or waiting for the merchant: nothing more happens on its own. Anything else at the end is "lost". */
-const SETTLED: DeliveryStatus[] = [
-  "DELIVERED",
-  "PARTIALLY_DELIVERED",
-  "FAILED_TO_PLACE",
-  "FAILED",
-  "REFUNDED",
-  "NEEDS_REVIEW",
-  "SKIPPED",
-  "ON_HOLD",
-];
+// Anything not in SETTLED_STATUSES at the end of a run is "lost".
+const SETTLED = SETTLED_STATUSES;
 
 export interface PhaseSpec {
   name: string;
