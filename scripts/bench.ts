@@ -29,7 +29,7 @@ import {
   FLASH_SALE_MIX,
   KINDS,
   deliveryMs,
-  effectiveProfile,
+  orderProfile,
   planLongOrders,
   planWorkload,
   type PlannedOrder,
@@ -163,7 +163,7 @@ async function timed(fn: () => Promise<PhaseResult>): Promise<PhaseResult> {
  * polls, placement at the budget's pace (×2), one second of processing per order, and two minutes.
  */
 function settleTimeout(orders: PlannedOrder[], timeScale: number, budgetPerMin: number): number {
-  const slowest = Math.max(...orders.map((o) => deliveryMs(effectiveProfile(o.kind, timeScale))));
+  const slowest = Math.max(...orders.map((o) => deliveryMs(orderProfile(o, timeScale))));
   const budgetMs = ((orders.length * 3) / budgetPerMin) * 60_000 * 2;
   return slowest + 60_000 + budgetMs + orders.length * 1_000 + 120_000;
 }
@@ -219,18 +219,16 @@ function summarizeRun(input: {
           adaptive_calls_per_order: longCalls(longAdaptive),
           fixed30s_calls_per_order: longCalls(longFixed),
           extra_calls_per_order: round((longCalls(longAdaptive) ?? 0) - (longCalls(longFixed) ?? 0), 1),
-          by_kind: Object.fromEntries(
-            (["slow15", "slow20"] as const).map((kind) => [
-              kind,
-              {
-                erysta_ms: longAdaptive.by_kind[kind]?.erysta_ms ?? null,
-                adaptive_calls: longAdaptive.by_kind[kind]?.calls_per_order ?? null,
-                fixed30s_calls: longFixed.by_kind[kind]?.calls_per_order ?? null,
-                adaptive_lag_p50_ms: longAdaptive.by_kind[kind]?.lag_ms.p50 ?? null,
-                fixed30s_lag_p50_ms: longFixed.by_kind[kind]?.lag_ms.p50 ?? null,
-              },
-            ]),
-          ),
+          by_order: (longAdaptive.orders_detail ?? []).map((a) => {
+            const f = longFixed.orders_detail?.find((o) => o.index === a.index);
+            return {
+              erysta_ms: a.erysta_ms,
+              adaptive_calls: a.calls,
+              fixed30s_calls: f?.calls ?? null,
+              adaptive_lag_ms: a.lag_ms,
+              fixed30s_lag_ms: f?.lag_ms ?? null,
+            };
+          }),
           adaptive_lag_p50_ms: longAdaptive.lag_ms.p50,
           adaptive_lag_p95_ms: longAdaptive.lag_ms.p95,
           fixed30s_lag_p50_ms: longFixed.lag_ms.p50,

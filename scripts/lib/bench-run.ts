@@ -14,14 +14,16 @@ import { envSchema } from "../../app/env.server";
 import type { CallLogEntry } from "../../simulators/erysta";
 import { ShopifySimulatorClient, type SentWebhook } from "../../simulators/shopify";
 import { ROOT } from "./database";
-import { DEMO_ERYSTA_KEY } from "./demo-shop";
 import { startLocalStack } from "./local-stack";
 import { maxInSlidingWindow, round, summarize, type Summary } from "./bench-stats";
+import { DEMO_CATALOG, DEMO_ERYSTA_KEY } from "./demo-shop";
 import {
   BENCH_SLOW15,
   KINDS,
   deliveryMs,
   effectiveProfile,
+  orderProfile,
+  productOf,
   type OrderKind,
   type PlannedOrder,
 } from "./bench-workload";
@@ -123,6 +125,14 @@ export interface PhaseResult {
   fast_complete_to_stored_ms: Summary;
   fast_stored_to_email_ms: Summary;
   by_kind: Partial<Record<OrderKind, KindFigures>>;
+  /** Only for orders with their own product (the long-delivery comparison). */
+  orders_detail?: Array<{
+    index: number;
+    erysta_ms: number;
+    status: string;
+    calls: number;
+    lag_ms: number | null;
+  }>;
   statuses: Record<string, number>;
   delivered: number;
   lost: number;
@@ -176,42 +186,65 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
   try {
     // ---- set up Erysta and the shop for this workload ---------------------------------------------
     await stack.erysta.control.setAccount({ apiKey: DEMO_ERYSTA_KEY, balance: 10_000_000 });
-    await stack.erysta.control.setProduct({
-      id: BENCH_SLOW15.erystaId,
-      title: BENCH_SLOW15.title,
-      price: BENCH_SLOW15.price,
-      keyFormat: "text",
-    });
+    // Demo products keep their Shopify variants; the bench adds a 15-minute source and, for the long
+    // comparison, one product per order. Slow sources are compressed by the time scale.
+    const variantByErysta = new Map<string, number>(
+      DEMO_CATALOG.flatMap((item) =>
+        item.erysta ? [[item.erysta, stack.seeded.variants[item.handle]]] : [],
+      ),
+    );
+    const benchProducts = [
+      { erystaId: BENCH_SLOW15.erystaId, title: BENCH_SLOW15.title, price: BENCH_SLOW15.price },
+      ...spec.orders.flatMap((o) => (o.product ? [{ ...o.product, price: 29 }] : [])),
+    ];
+    for (const [i, product] of benchProducts.entries()) {
+      if (variantByErysta.has(product.erystaId)) continue;
+      await stack.erysta.control.setProduct({
+        id: product.erystaId,
+        title: product.title,
+        price: product.price,
+        keyFormat: "text",
+      });
+      const created = await stack.shopify.control.createProduct({
+        shop,
+        title: product.title,
+        variants: [
+          {
+            title: "Default Title",
+            sku: `KEY-BENCH-${i}`,
+            price: String(product.price),
+            requiresShipping: false,
+          },
+        ],
+      });
+      const variant = created.variants[0]!;
+      await db.productMapping.create({
+        data: {
+          shop,
+          variantId: variant.id,
+          erystaProductId: product.erystaId,
+          productTitle: product.title,
+          sku: variant.sku,
+        },
+      });
+      variantByErysta.set(product.erystaId, variant.legacyId);
+    }
     for (const kind of Object.keys(KINDS) as OrderKind[]) {
+      if (!KINDS[kind].erystaId) continue;
       await stack.erysta.control.setProduct({
         id: KINDS[kind].erystaId,
         stock: 1_000_000,
         profile: effectiveProfile(kind, spec.timeScale),
       });
     }
-    const slow15 = await stack.shopify.control.createProduct({
-      shop,
-      title: BENCH_SLOW15.title,
-      variants: [
-        {
-          title: "Default Title",
-          sku: "KEY-SLOW15",
-          price: String(BENCH_SLOW15.price),
-          requiresShipping: false,
-        },
-      ],
-    });
-    const slow15Variant = slow15.variants[0]!;
-    await db.productMapping.create({
-      data: {
-        shop,
-        variantId: slow15Variant.id,
-        erystaProductId: BENCH_SLOW15.erystaId,
-        productTitle: BENCH_SLOW15.title,
-        sku: slow15Variant.sku,
-      },
-    });
-    const variants: Record<string, number> = { ...stack.seeded.variants, slow15Key: slow15Variant.legacyId };
+    for (const order of spec.orders) {
+      if (!order.product) continue;
+      await stack.erysta.control.setProduct({
+        id: order.product.erystaId,
+        stock: 1_000_000,
+        profile: orderProfile(order, spec.timeScale),
+      });
+    }
 
     const workers = await stack.startWorkers(spec.workers);
     await Promise.all(workers.map((w) => waitForOutput(w, /worker ready/, 90_000)));
@@ -245,7 +278,7 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
       records.map(async (record, i) => {
         await sleep(start + (i * 1000) / spec.ratePerSec - performance.now());
         try {
-          await fireOrder(control, shop, variants, record);
+          await fireOrder(control, shop, variantByErysta, record);
         } catch (err) {
           record.error = describeError(err);
         }
@@ -353,8 +386,10 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
     const slowLag: number[] = [];
     const kindRows = new Map<
       OrderKind,
-      { orders: number; delivered: number; lag: number[]; calls: number[] }
+      { orders: number; delivered: number; lag: number[]; calls: number[]; erystaMs: number[] }
     >();
+    // Order by order, for the long-delivery comparison (few orders with their own durations).
+    const detail: NonNullable<PhaseResult["orders_detail"]> = [];
     let duplicates = 0;
     let lost = 0;
     let delivered = 0;
@@ -363,9 +398,11 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
     const statuses: string[] = [];
     for (const r of records) {
       const kind = r.planned.kind;
-      const row = kindRows.get(kind) ?? { orders: 0, delivered: 0, lag: [], calls: [] };
+      const row = kindRows.get(kind) ?? { orders: 0, delivered: 0, lag: [], calls: [], erystaMs: [] };
       kindRows.set(kind, row);
       row.orders++;
+      const erystaMs = deliveryMs(orderProfile(r.planned, spec.timeScale));
+      row.erystaMs.push(erystaMs);
       const delivery = r.orderId ? deliveryByOrder.get(r.orderId) : undefined;
       const status = delivery?.status ?? "MISSING";
       statuses.push(status);
@@ -373,11 +410,22 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
       const erystaOrders = delivery ? (byRef.get(delivery.referenceId) ?? []) : [];
       if (erystaOrders.length > 1) duplicates++;
       if ((emailCount.get(r.email) ?? 0) > 1) duplicateEmails++;
+      const orderCalls =
+        (delivery ? (placeCallsByRef.get(delivery.referenceId) ?? 0) : 0) +
+        erystaOrders.reduce((n, o) => n + (pollCallsByOrder.get(o.id) ?? 0), 0);
+      const emailAt = firstEmail.get(r.email);
+      const completedAt = erystaOrders[0]?.completedAt ? Date.parse(erystaOrders[0].completedAt) : undefined;
+      if (r.planned.product)
+        detail.push({
+          index: r.planned.index,
+          erysta_ms: erystaMs,
+          status,
+          calls: orderCalls,
+          lag_ms: emailAt !== undefined && completedAt !== undefined ? emailAt - completedAt : null,
+        });
       if (status !== "DELIVERED") continue;
       delivered++;
       row.delivered++;
-      const emailAt = firstEmail.get(r.email);
-      const completedAt = erystaOrders[0]?.completedAt ? Date.parse(erystaOrders[0].completedAt) : undefined;
       if (emailAt === undefined) deliveredWithoutEmail++;
       if (emailAt !== undefined && completedAt !== undefined) {
         const ms = emailAt - completedAt;
@@ -390,10 +438,7 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
           fastStoredToEmail.push(emailAt - storedAt);
         }
       }
-      row.calls.push(
-        (placeCallsByRef.get(delivery!.referenceId) ?? 0) +
-          erystaOrders.reduce((n, o) => n + (pollCallsByOrder.get(o.id) ?? 0), 0),
-      );
+      row.calls.push(orderCalls);
     }
 
     const sent = calls.filter((c) => c.apiKey !== null);
@@ -408,7 +453,7 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
       byKind[kind] = {
         orders: row.orders,
         delivered: row.delivered,
-        erysta_ms: deliveryMs(effectiveProfile(kind, spec.timeScale)),
+        erysta_ms: Math.round(row.erystaMs.reduce((a, b) => a + b, 0) / row.erystaMs.length),
         lag_ms: summarize(row.lag),
         calls_per_order: {
           mean: row.calls.length ? round(row.calls.reduce((a, b) => a + b, 0) / row.calls.length, 1) : null,
@@ -451,6 +496,7 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
       fast_complete_to_stored_ms: summarize(fastToStored),
       fast_stored_to_email_ms: summarize(fastStoredToEmail),
       by_kind: byKind,
+      ...(detail.length ? { orders_detail: detail } : {}),
       statuses: Object.fromEntries(countBy(statuses, (s) => s)),
       delivered,
       lost,
@@ -511,12 +557,17 @@ export function withWallTime(result: PhaseResult, startedAt: number): PhaseResul
 async function fireOrder(
   control: ShopifySimulatorClient,
   shop: string,
-  variants: Record<string, number>,
+  variantByErysta: Map<string, number>,
   record: OrderRecord,
 ): Promise<void> {
   const { order } = await control.createOrder({
     shop,
-    lines: [{ variantId: variants[KINDS[record.planned.kind].handle]!, quantity: record.planned.quantity }],
+    lines: [
+      {
+        variantId: variantByErysta.get(productOf(record.planned).erystaId)!,
+        quantity: record.planned.quantity,
+      },
+    ],
     customer: { firstName: "Bench", lastName: `Buyer ${record.planned.index}`, email: record.email },
   });
   record.orderId = String(order.legacyId);

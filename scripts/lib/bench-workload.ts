@@ -12,11 +12,11 @@ export const BENCH_SLOW15 = {
   profile: { pendingMs: 30_000, processingMs: 15 * 60_000 - 30_000, outcome: "completed" } as DeliveryProfile,
 };
 
-export type OrderKind = "instant" | "qr" | "seconds" | "minutes" | "slow15" | "slow20";
+export type OrderKind = "instant" | "qr" | "seconds" | "minutes" | "slow15" | "slow20" | "long";
 
 export interface KindSpec {
-  /** Demo shop product; "slow15" is the bench's own product. */
-  handle: DemoHandle | "slow15Key";
+  /** Demo shop product; the bench adds its own for "slow15" and for each "long" order. */
+  handle: DemoHandle | "slow15Key" | null;
   erystaId: string;
   /** Erysta's real delivery profile (before any bench compression). */
   profile: DeliveryProfile;
@@ -69,6 +69,14 @@ export const KINDS: Record<OrderKind, KindSpec> = {
     speed: "slow",
     long: true,
   },
+  /** The long-delivery comparison: one bench product per order, each with its own 15–20 min duration. */
+  long: {
+    handle: null,
+    erystaId: "",
+    profile: DELIVERY_PROFILES.slow20min,
+    speed: "slow",
+    long: true,
+  },
 };
 
 /** Share of each kind in a flash sale: most keys instant or within seconds, some minutes, a few 15–20 min. */
@@ -79,11 +87,14 @@ export const FLASH_SALE_MIX: Record<OrderKind, number> = {
   minutes: 0.1,
   slow15: 0.025,
   slow20: 0.025,
+  long: 0,
 };
 
 export interface PlannedOrder {
   index: number;
   kind: OrderKind;
+  /** The order's own Erysta product (long orders), instead of the kind's. */
+  product?: { erystaId: string; title: string; profile: DeliveryProfile };
   quantity: number;
   /** Extra deliveries of the same orders/paid webhook, sent concurrently after the first one is answered. */
   redeliveries: number;
@@ -131,25 +142,52 @@ export function planWorkload(options: WorkloadOptions): PlannedOrder[] {
   }));
 }
 
-/** The long-delivery comparison: only 15- and 20-minute sources, alternating. */
+/**
+ * The long-delivery comparison: `count` orders whose Erysta delivery times spread over 15–20 minutes,
+ * each with a different offset within a 30 s poll period (golden-ratio steps), so neither poller is
+ * flattered by deliveries that end exactly on its rhythm.
+ */
 export function planLongOrders(count: number): PlannedOrder[] {
-  return Array.from({ length: count }, (_, index) => ({
-    index,
-    kind: index % 2 === 0 ? ("slow15" as const) : ("slow20" as const),
-    quantity: 1,
-    redeliveries: 0,
-  }));
+  return Array.from({ length: count }, (_, index) => {
+    const spread = count > 1 ? Math.round((270_000 * index) / (count - 1)) : 0;
+    const phase = Math.round(30_000 * (((index + 0.5) * 0.618034) % 1));
+    const totalMs = 15 * 60_000 + spread + phase;
+    return {
+      index,
+      kind: "long" as const,
+      product: {
+        erystaId: `69ae19b4397b2e44c02855${index.toString(16).padStart(2, "0")}`,
+        title: `Import Key ${index + 1} (${(totalMs / 60_000).toFixed(1)} min source)`,
+        profile: { pendingMs: 30_000, processingMs: totalMs - 30_000, outcome: "completed" as const },
+      },
+      quantity: 1,
+      redeliveries: 0,
+    };
+  });
+}
+
+/** An order's Erysta product and its real delivery profile. */
+export function productOf(order: PlannedOrder): { erystaId: string; profile: DeliveryProfile } {
+  return order.product ?? { erystaId: KINDS[order.kind].erystaId, profile: KINDS[order.kind].profile };
+}
+
+/** An order's Erysta delivery time after compressing slow sources by `timeScale` (fast ones stay real). */
+export function orderProfile(order: PlannedOrder, timeScale: number): DeliveryProfile {
+  return compress(productOf(order).profile, KINDS[order.kind].speed, timeScale);
+}
+
+function compress(profile: DeliveryProfile, speed: "fast" | "slow", timeScale: number): DeliveryProfile {
+  if (speed === "fast" || timeScale === 1) return { ...profile };
+  return {
+    ...profile,
+    pendingMs: Math.round(profile.pendingMs / timeScale),
+    processingMs: Math.round(profile.processingMs / timeScale),
+  };
 }
 
 /** Erysta's delivery time of a kind after compressing slow sources by `timeScale` (fast ones stay real). */
 export function effectiveProfile(kind: OrderKind, timeScale: number): DeliveryProfile {
-  const spec = KINDS[kind];
-  if (spec.speed === "fast" || timeScale === 1) return { ...spec.profile };
-  return {
-    ...spec.profile,
-    pendingMs: Math.round(spec.profile.pendingMs / timeScale),
-    processingMs: Math.round(spec.profile.processingMs / timeScale),
-  };
+  return compress(KINDS[kind].profile, KINDS[kind].speed, timeScale);
 }
 
 export function deliveryMs(profile: DeliveryProfile): number {

@@ -98,8 +98,14 @@ describe("bench workload", () => {
     for (const orders of [1, 7, 40]) expect(planWorkload({ orders })).toHaveLength(orders);
   });
 
-  it("the long-delivery comparison alternates 15- and 20-minute sources", () => {
-    expect(planLongOrders(4).map((o) => o.kind)).toEqual(["slow15", "slow20", "slow15", "slow20"]);
+  it("long deliveries spread over 15–20 minutes and over the 30 s poll period, one product each", () => {
+    const plan = planLongOrders(6);
+    const totals = plan.map((o) => o.product!.profile.pendingMs + o.product!.profile.processingMs);
+    expect(Math.min(...totals)).toBeGreaterThanOrEqual(15 * 60_000);
+    expect(Math.max(...totals)).toBeLessThanOrEqual(20 * 60_000);
+    expect(new Set(totals.map((t) => Math.floor((t % 30_000) / 5_000))).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(plan.map((o) => o.product!.erystaId)).size).toBe(6);
+    expect(plan.every((o) => /^[0-9a-f]{24}$/.test(o.product!.erystaId))).toBe(true);
   });
 });
 
