@@ -1,17 +1,29 @@
 // The Prisma client, Rust-free: the WASM query compiler talks to PostgreSQL through @prisma/adapter-pg.
-// One client per process (kept on globalThis so Vite's dev reloads do not leak pools).
+// One client per process (kept on globalThis so Vite's dev reloads do not leak pools). Its pg pool is
+// shared with the few hot paths that skip Prisma's per-query compilation (see app/webhooks/inbox.server.ts).
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
+import pg from "pg";
 import { getEnv } from "~/env.server";
 
 declare global {
-  var __prisma: PrismaClient | undefined;
+  var __database: { prisma: PrismaClient; pool: pg.Pool } | undefined;
 }
 
 export function createPrismaClient(databaseUrl: string, poolSize = 10): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize }) });
+  return createDatabase(databaseUrl, poolSize).prisma;
 }
 
-export const prisma: PrismaClient = (globalThis.__prisma ??= createPrismaClient(getEnv().DATABASE_URL));
+function createDatabase(databaseUrl: string, poolSize = 10) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // `$disconnect()` ends the pool, as it did when Prisma owned it.
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  return { prisma: new PrismaClient({ adapter }), pool };
+}
+
+const database = (globalThis.__database ??= createDatabase(getEnv().DATABASE_URL));
+export const prisma: PrismaClient = database.prisma;
+/** The same connections as `prisma`, for plain SQL. */
+export const pgPool: pg.Pool = database.pool;
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];

@@ -1,48 +1,79 @@
-// orders/paid → a Delivery. Runs inside the webhook request: no Erysta call, one transaction that
-// records the webhook receipt, the delivery with its mapped lines and first event, and the placement
-// job. Unique keys make duplicates harmless: a re-delivered webhook (same id) or a second webhook for
-// the same order (another id) finds its row taken and creates nothing.
+// orders/paid → a Delivery, in two steps so the webhook answers fast even during a flash sale:
+// 1. acceptPaidOrder (web, inside the webhook request): one short transaction stores the payload in a
+//    WebhookReceipt and queues the intake job (app/webhooks/inbox.server.ts). No Erysta call, no
+//    mapping, nothing that can be slow.
+//    Once Shopify has its 200, the order cannot be lost: the receipt and its job commit together.
+// 2. intakePaidOrder (worker): one transaction creates the delivery with its mapped lines and first
+//    event, queues the placement job and clears the stored payload.
+// Unique keys make duplicates harmless: a re-delivered webhook (same id) finds its receipt taken, and a
+// second webhook for the same order (another id) finds the delivery taken; neither creates anything.
 import { Prisma, type DeliveryStatus } from "@prisma/client";
 import type { PgBoss } from "pg-boss";
 import { checkoutTokenDigest } from "~/customer/buyer-proof.server";
-import type { Db } from "~/db.server";
+import type { Db, Tx } from "~/db.server";
 import { enqueue } from "~/jobs/boss.server";
 import { QUEUES } from "~/jobs/queues";
 import { ensureShop } from "~/models/shop.server";
+import { storeWebhookForIntake, type InboxDeps } from "~/webhooks/inbox.server";
 import { recordEvent } from "./events.server";
 import { mapOrderLines, paidOrderPayload, variantGid, type MappedLine } from "./mapping";
 
+export type AcceptOutcome =
+  { kind: "accepted" } | { kind: "duplicate" } | { kind: "unreadable"; reason: string };
+
+/**
+ * Stores a verified orders/paid webhook and queues its intake. Only a payload without an order id is
+ * refused (nothing could ever be delivered for it); everything else is judged by the intake job, which
+ * keeps a surprising payload for review instead of losing it.
+ */
+export async function acceptPaidOrder(
+  deps: InboxDeps,
+  webhook: { shop: string; webhookId: string; topic: string; rawBody: string; payload: unknown },
+): Promise<AcceptOutcome> {
+  if (!readOrderId(webhook.payload)) return { kind: "unreadable", reason: "the payload has no order id" };
+  return (await storeWebhookForIntake(deps, webhook)) ? { kind: "accepted" } : { kind: "duplicate" };
+}
+
 export type IntakeOutcome =
+  | { kind: "done" }
   | { kind: "duplicate" }
   | { kind: "created"; deliveryId: string; status: DeliveryStatus }
-  | { kind: "unreadable"; reason: string; deliveryId?: string };
+  | { kind: "unreadable"; reason: string; deliveryId: string };
 
+/** The intake job: the stored payload of one webhook → a Delivery (or nothing, for a duplicate). */
 export async function intakePaidOrder(
-  deps: { db: Db; boss: PgBoss },
-  input: { shop: string; webhookId: string; topic: string; payload: unknown },
+  deps: { db: Db; boss: PgBoss; clock: { now(): Date } },
+  input: { shop: string; webhookId: string },
 ): Promise<IntakeOutcome> {
-  const parsed = paidOrderPayload.safeParse(input.payload);
+  const receipt = await deps.db.webhookReceipt.findUnique({
+    where: { shop_webhookId: { shop: input.shop, webhookId: input.webhookId } },
+  });
+  // Gone (shop/redact ran) or already turned into a delivery by an earlier run of this job.
+  if (!receipt || receipt.processedAt) return { kind: "done" };
+  const markProcessed = (tx: Db | Tx) =>
+    tx.webhookReceipt.update({
+      where: { id: receipt.id },
+      data: { payload: Prisma.DbNull, processedAt: deps.clock.now() },
+    });
+
+  const parsed = paidOrderPayload.safeParse(receipt.payload);
   try {
     return await deps.db.$transaction(async (tx) => {
-      await tx.webhookReceipt.create({
-        data: { shop: input.shop, webhookId: input.webhookId, topic: input.topic },
-      });
       const shop = await ensureShop(tx, input.shop);
+      await markProcessed(tx);
 
       if (!parsed.success) {
-        // Never lose an order because its payload surprised us: if we can tell which order it is,
-        // keep it for review with the reason; otherwise the caller reports the payload as unreadable.
+        // Never lose an order because its payload surprised us: keep it for review with the reason.
         const reason = parsed.error.issues
           .map((i) => `${i.path.join(".") || "payload"}: ${i.message}`)
           .join("; ");
-        const orderId = readOrderId(input.payload);
-        if (!orderId) return { kind: "unreadable" as const, reason };
+        const orderId = readOrderId(receipt.payload)!;
         const delivery = await tx.delivery.create({
           data: {
             shop: input.shop,
             shopifyOrderId: orderId,
             orderGid: `gid://shopify/Order/${orderId}`,
-            orderName: readString(input.payload, "name") ?? `Order ${orderId}`,
+            orderName: readString(receipt.payload, "name") ?? `Order ${orderId}`,
             referenceId: orderId,
             status: "NEEDS_REVIEW",
             statusReason: `The orders/paid payload could not be read (${reason}). Check the order in Shopify and retry placement if it contains Erysta products.`,
@@ -57,10 +88,12 @@ export async function intakePaidOrder(
       }
 
       const order = parsed.data;
+      // Only the mappings of this order's variants: a shop may map thousands.
+      const variantGids = order.line_items.flatMap((l) => (l.variant_id ? [variantGid(l.variant_id)] : []));
       const mappings = new Map(
         (
           await tx.productMapping.findMany({
-            where: { shop: input.shop },
+            where: { shop: input.shop, variantId: { in: variantGids } },
             select: { variantId: true, erystaProductId: true },
           })
         ).map((m) => [m.variantId, m.erystaProductId]),
@@ -116,7 +149,7 @@ export async function intakePaidOrder(
             ? "Paid order received; no line is mapped to an Erysta product, nothing to deliver."
             : `Paid order received with ${units} Erysta unit(s) on ${lines.length} line(s).${reason ? ` On hold: ${reason}` : ""}`,
         to: status,
-        data: { webhookId: input.webhookId },
+        data: { webhookId: input.webhookId, receivedAt: receipt.receivedAt.toISOString() },
       });
       if (status === "RECEIVED") {
         await enqueue(deps.boss, QUEUES.place, { shop: input.shop, deliveryId: delivery.id }, { tx });
@@ -124,9 +157,11 @@ export async function intakePaidOrder(
       return { kind: "created" as const, deliveryId: delivery.id, status };
     });
   } catch (err) {
-    // The unique index on the receipt or on (shop, order) was taken by an earlier or concurrent copy.
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")
+    // Another webhook for the same order (another webhook id) made the delivery first.
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      await markProcessed(deps.db);
       return { kind: "duplicate" };
+    }
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 // Maps each queue to the use case that handles it; the use cases receive their dependencies here.
 import { sendDeliveryEmail } from "~/fulfillment/customer-email.server";
 import type { FulfillmentDeps } from "~/fulfillment/deps";
+import { intakePaidOrder } from "~/fulfillment/intake.server";
 import { placeDelivery } from "~/fulfillment/place.server";
 import { pollDelivery } from "~/fulfillment/poll.server";
 import { refundUndelivered } from "~/fulfillment/refund.server";
@@ -11,6 +12,7 @@ import type { JobHandlers } from "./runner.server";
 export function buildJobHandlers(deps: FulfillmentDeps): JobHandlers {
   const placeRetryLimit = QUEUE_OPTIONS[QUEUES.place].retryLimit ?? 0;
   return {
+    [QUEUES.intake]: (data) => intakePaidOrder(deps, data),
     [QUEUES.place]: (data, job) =>
       placeDelivery(deps, { ...data, signal: job.signal, lastAttempt: job.retryCount >= placeRetryLimit }),
     [QUEUES.poll]: (data, job) => pollDelivery(deps, { ...data, signal: job.signal }),

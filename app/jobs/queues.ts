@@ -3,6 +3,8 @@
 import type { QueueOptions } from "pg-boss";
 
 export const QUEUES = {
+  /** Turn a stored orders/paid payload into a Delivery (the webhook itself only stores and queues). */
+  intake: "order-intake",
   /** Place the one Erysta order of a delivery. Re-runs are safe: the use case refuses to place twice. */
   place: "delivery-place",
   /** Ask Erysta for the keys of a placed order; reschedules itself until a terminal status. */
@@ -25,6 +27,7 @@ export interface DeliveryJob {
 }
 
 export interface JobPayloads {
+  [QUEUES.intake]: { shop: string; webhookId: string };
   [QUEUES.place]: DeliveryJob;
   [QUEUES.poll]: DeliveryJob;
   [QUEUES.syncShopify]: DeliveryJob;
@@ -37,6 +40,14 @@ export interface JobPayloads {
 // (they complete the job after recording the failure). expireInSeconds bounds how long a crashed
 // worker holds a job before another worker picks it up.
 export const QUEUE_OPTIONS: Record<QueueName, QueueOptions> = {
+  // Database work only; a retry is always safe (the receipt and the delivery's unique key dedupe).
+  [QUEUES.intake]: {
+    retryLimit: 20,
+    retryDelay: 2,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    expireInSeconds: 60,
+  },
   // Long enough for a wait on the shared Erysta budget during a flash sale plus the call itself.
   [QUEUES.place]: {
     retryLimit: 8,

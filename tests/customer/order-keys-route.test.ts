@@ -4,6 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { signKeyImageUrl } from "~/customer/key-image.server";
 import type { OrderKeysResponse } from "~/customer/order-keys-contract";
 import { prisma } from "~/db.server";
+import { getEnv } from "~/env.server";
+import { intakePaidOrder } from "~/fulfillment/intake.server";
+import { webBoss } from "~/jobs/boss.server";
 import { fetchOrderKeys } from "../../extensions/erysta-order-keys/src/api";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { TEST_API_SECRET } from "../support/test-env";
@@ -341,9 +344,11 @@ describe("customer order keys API", () => {
         erystaProductId: "69ae19b4397b2e44c02853f5",
       },
     });
+    const webhookId = "wh-checkout-token";
     const webhook = await postWebhook(app.origin, {
       topic: "orders/paid",
       shop: SHOP_A,
+      webhookId,
       payload: {
         id: 4242,
         admin_graphql_api_id: "gid://shopify/Order/4242",
@@ -355,6 +360,12 @@ describe("customer order keys API", () => {
       },
     });
     expect(webhook.status).toBe(200);
+    // What the worker's intake job does with the stored webhook.
+    const boss = await webBoss(getEnv().DATABASE_URL);
+    await intakePaidOrder(
+      { db: prisma, boss, clock: { now: () => new Date() } },
+      { shop: SHOP_A, webhookId },
+    );
     const delivery = await prisma.delivery.findUniqueOrThrow({
       where: { shop_shopifyOrderId: { shop: SHOP_A, shopifyOrderId: "4242" } },
     });

@@ -129,7 +129,13 @@ describe("a paid order with Erysta products", () => {
     expect(
       await prisma.delivery.count({ where: { shop: SHOP, shopifyOrderId: String(order.legacyId) } }),
     ).toBe(1);
-    expect(await prisma.webhookReceipt.count({ where: { shop: SHOP, webhookId: first.webhookId } })).toBe(1);
+    const receipts = await prisma.webhookReceipt.findMany({
+      where: { shop: SHOP, webhookId: first.webhookId },
+    });
+    expect(receipts).toHaveLength(1);
+    // The stored payload (customer data) is gone once the delivery holds what we need.
+    expect(receipts[0]!.processedAt).toBeInstanceOf(Date);
+    expect(receipts[0]!.payload).toBeNull();
     await waitFor(() => (messagesTo("dup@example.com").length === 1 ? true : undefined), {
       what: "one keys email",
     });
@@ -163,6 +169,16 @@ describe("a paid order with Erysta products", () => {
     });
     expect(sent.deliveries[0]?.status).toBe(401);
     expect(await deliveryOf(SHOP, order.legacyId)).toBeNull();
+    expect(await prisma.webhookReceipt.count({ where: { webhookId: sent.webhookId } })).toBe(0);
+  });
+
+  it("a payload without an order id is refused with 400 and stores nothing (Shopify keeps it for retry)", async () => {
+    const sent = await shopify.control.sendWebhook({
+      shop: SHOP,
+      topic: "orders/paid",
+      payload: { name: "#9902", line_items: [] },
+    });
+    expect(sent.deliveries[0]?.status).toBe(400);
     expect(await prisma.webhookReceipt.count({ where: { webhookId: sent.webhookId } })).toBe(0);
   });
 
