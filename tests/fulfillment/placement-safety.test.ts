@@ -8,6 +8,7 @@ import {
   prisma,
   seedShop,
   stopHarness,
+  takeIn,
 } from "../support/fulfillment-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { placeDelivery, PlacementInProgressError } from "~/fulfillment/place.server";
@@ -76,7 +77,7 @@ describe("placement safety", () => {
     await erysta.control.addFault({ kind: "drop-after-commit", endpoint: "place-order", times: 1 });
     const { order } = await placeShopifyOrder(seeded, [{ handle: "instantKey", quantity: 1 }]);
     const reference = String(order.legacyId);
-    const received = await waitFor(() => deliveryOf(SHOP, reference), { what: "the delivery" });
+    const received = await waitFor(() => takeIn(SHOP, reference), { what: "the delivery" });
     expect(await placeDelivery(deps, { shop: SHOP, deliveryId: received.id })).toBe("needs_review");
     const review = await deliveryOf(SHOP, reference);
     expect(review?.statusReason).toMatch(/may or may not/);
@@ -89,7 +90,7 @@ describe("placement safety", () => {
     await erysta.control.addFault({ kind: "drop-before", endpoint: "place-order", times: 1 });
     const { order } = await placeShopifyOrder(seeded, [{ handle: "instantKey", quantity: 1 }]);
     const reference = String(order.legacyId);
-    const received = await waitFor(() => deliveryOf(SHOP, reference), { what: "the delivery" });
+    const received = await waitFor(() => takeIn(SHOP, reference), { what: "the delivery" });
     expect(await placeDelivery(deps, { shop: SHOP, deliveryId: received.id })).toBe("needs_review");
     expect(await placeDelivery(deps, { shop: SHOP, deliveryId: received.id })).toBe("nothing_to_do");
     expect(await erysta.control.orders({ referenceId: reference })).toHaveLength(0);
@@ -99,7 +100,7 @@ describe("placement safety", () => {
     await erysta.control.addFault({ kind: "status", status: 429, endpoint: "place-order", times: 1 });
     const { order } = await placeShopifyOrder(seeded, [{ handle: "instantKey", quantity: 1 }]);
     const reference = String(order.legacyId);
-    const received = await waitFor(() => deliveryOf(SHOP, reference), { what: "the delivery" });
+    const received = await waitFor(() => takeIn(SHOP, reference), { what: "the delivery" });
     await expect(placeDelivery(deps, { shop: SHOP, deliveryId: received.id })).rejects.toThrow(/rate limit/i);
     const postponed = await deliveryOf(SHOP, reference);
     expect(postponed?.status).toBe("RECEIVED");

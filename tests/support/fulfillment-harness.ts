@@ -25,6 +25,7 @@ Object.assign(process.env, {
   SMTP_URL: smtp.url,
   POLL_FIRST_DELAY_MS: "200",
   POLL_MAX_INTERVAL_MS: "2000",
+  POLL_SLOW_INTERVAL_MS: "2000",
 });
 
 const { prisma } = await import("~/db.server");
@@ -33,6 +34,7 @@ const { createBoss, startBoss } = await import("~/jobs/boss.server");
 const { buildJobHandlers } = await import("~/jobs/handlers.server");
 const { runHandlers } = await import("~/jobs/runner.server");
 const { buildFulfillmentDeps } = await import("~/fulfillment/deps.server");
+const { intakePaidOrder } = await import("~/fulfillment/intake.server");
 const { createLogger } = await import("~/logger.server");
 const { startAppServer } = await import("./app-server");
 
@@ -90,6 +92,16 @@ export async function placeShopifyOrder(
     riskRecommendation: options.risk,
     sendPaidWebhook: options.send ?? true,
   });
+}
+
+/**
+ * What a worker's intake job does with the shop's stored orders/paid webhooks, for tests that run the
+ * use cases themselves instead of a worker. Returns the order's delivery.
+ */
+export async function takeIn(shop: string, orderId: string | number) {
+  const pending = await prisma.webhookReceipt.findMany({ where: { shop, processedAt: null } });
+  for (const receipt of pending) await intakePaidOrder(deps, { shop, webhookId: receipt.webhookId });
+  return deliveryOf(shop, orderId);
 }
 
 export function deliveryOf(shop: string, orderId: string | number) {
