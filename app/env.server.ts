@@ -33,6 +33,8 @@ export const envSchema = z.object({
   POLL_FIRST_DELAY_MS: int(1_000),
   POLL_MAX_INTERVAL_MS: int(30_000),
   POLL_BACKOFF_FACTOR: z.coerce.number().min(1).default(1.6),
+  POLL_SLOW_AFTER_MS: int(240_000),
+  POLL_SLOW_INTERVAL_MS: int(45_000),
   DELIVERY_MAX_WAIT_MINUTES: int(24 * 60),
 
   WORKER_CONCURRENCY: int(8),

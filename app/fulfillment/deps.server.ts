@@ -14,6 +14,8 @@ export function fulfillmentConfig(env: Env): FulfillmentConfig {
       firstDelayMs: env.POLL_FIRST_DELAY_MS,
       maxIntervalMs: env.POLL_MAX_INTERVAL_MS,
       backoffFactor: env.POLL_BACKOFF_FACTOR,
+      slowAfterMs: env.POLL_SLOW_AFTER_MS,
+      slowIntervalMs: env.POLL_SLOW_INTERVAL_MS,
     },
     maxWaitMinutes: env.DELIVERY_MAX_WAIT_MINUTES,
     emailFrom: env.EMAIL_FROM,

@@ -61,7 +61,7 @@ export async function pollDelivery(
     const final = !isRetryable(err);
     const delay = final
       ? deps.config.poll.maxIntervalMs
-      : delayAfterFailureMs(delivery.pollCount, deps.config.poll, retryAfterMs(err));
+      : delayAfterFailureMs(delivery.pollCount, deps.config.poll, waitedMs, retryAfterMs(err));
     await deps.db.$transaction(async (tx) => {
       if (final && delivery.statusReason !== String((err as Error).message)) {
         await recordEvent(tx, delivery, {
@@ -97,7 +97,7 @@ export async function pollDelivery(
           tx,
           deps,
           delivery,
-          nextPollDelayMs(delivery.pollCount + 1, deps.config.poll),
+          nextPollDelayMs(delivery.pollCount + 1, deps.config.poll, waitedMs),
           {
             erystaStatus: order.status,
             lastTraceId: traceId,

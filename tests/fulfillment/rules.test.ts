@@ -55,7 +55,21 @@ describe("delivery state machine", () => {
 });
 
 describe("poll schedule", () => {
-  const schedule = { firstDelayMs: 1_000, maxIntervalMs: 30_000, backoffFactor: 1.6 };
+  const schedule = {
+    firstDelayMs: 1_000,
+    backoffFactor: 1.6,
+    maxIntervalMs: 30_000,
+    slowAfterMs: 240_000,
+    slowIntervalMs: 45_000,
+  };
+  /** Polls until the one that finds keys ready `readyAfterMs` after placement. */
+  const pollsUntil = (readyAfterMs: number, s: typeof schedule) => {
+    let waited = 0;
+    let polls = 0;
+    while (waited < readyAfterMs) waited += nextPollDelayMs(polls++, s, waited);
+    return polls;
+  };
+  const fixed30s = { ...schedule, firstDelayMs: 30_000, backoffFactor: 1, slowIntervalMs: 30_000 };
 
   it("looks fast first, then backs off to Erysta's recommended 30 s", () => {
     const delays = Array.from({ length: 12 }, (_, i) => nextPollDelayMs(i, schedule));
@@ -63,16 +77,23 @@ describe("poll schedule", () => {
     expect(delays[1]).toBe(1_600);
     expect(delays.every((d, i) => i === 0 || d >= delays[i - 1]!)).toBe(true);
     expect(delays.at(-1)).toBe(30_000);
-    // A 20-minute delivery costs about 45 calls, not 1200 as a 1 s poller would.
-    let elapsed = 0;
-    let calls = 0;
-    while (elapsed < 20 * 60_000) elapsed += nextPollDelayMs(calls++, schedule);
-    expect(calls).toBeLessThan(50);
+    expect(nextPollDelayMs(12, schedule, 239_999)).toBe(30_000);
+    expect(nextPollDelayMs(12, schedule, 240_000)).toBe(45_000);
+  });
+
+  it("finds a fast order within a second or two, and a 15–20 minute one with no more calls than a 30 s poller", () => {
+    expect(pollsUntil(1_000, schedule)).toBe(1);
+    expect(pollsUntil(3_000, schedule)).toBe(3);
+    for (let readyAfter = 15 * 60_000; readyAfter <= 20 * 60_000; readyAfter += 7_000)
+      expect(pollsUntil(readyAfter, schedule)).toBeLessThanOrEqual(pollsUntil(readyAfter, fixed30s));
+    // A minutes-long order keeps the 30 s rhythm (the slow one starts after 4 minutes).
+    expect(pollsUntil(190_000, schedule) - pollsUntil(130_000, schedule)).toBe(2);
   });
 
   it("honours Retry-After when it is longer than the schedule", () => {
-    expect(delayAfterFailureMs(0, schedule, 7_000)).toBe(7_000);
-    expect(delayAfterFailureMs(20, schedule, 7_000)).toBe(30_000);
+    expect(delayAfterFailureMs(0, schedule, 0, 7_000)).toBe(7_000);
+    expect(delayAfterFailureMs(20, schedule, 60_000, 7_000)).toBe(30_000);
+    expect(delayAfterFailureMs(20, schedule, 300_000, 7_000)).toBe(45_000);
   });
 });
 

@@ -54,6 +54,7 @@ export async function startAdminStack(options: { appUrl?: string } = {}): Promis
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     POLL_FIRST_DELAY_MS: "200",
     POLL_MAX_INTERVAL_MS: "1000",
+    POLL_SLOW_INTERVAL_MS: "1000",
   });
   const db = new PrismaClient({
     adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: 2 }),
