@@ -2,14 +2,15 @@
 // web app and real worker processes against the Erysta and Shopify simulators and an SMTP capture on an
 // embedded PostgreSQL. See bench/README.md for how to read the figures.
 //
-//   npm run bench                       full run (≈ 25 min on 2 cores, bounded by the real-time long phase)
+//   npm run bench                       full run (≈ 32 min on 2 cores: the long phase is real time)
 //   npm run bench -- --orders 40 --long 0 --real-budget-orders 0     a quick look (≈ 6 min)
 //
 // Options: --orders N (300) --rate R webhooks/s (50) --workers W (single run instead of 1, 2, 4)
 //          --time-scale K (60: slow sources deliver K× faster in the flash-sale phases)
 //          --budget C (6000 Erysta calls/min in the flash-sale phases) --long N (6 long orders per
 //          poller, real time; 0 skips) --real-budget-orders N (= --orders; 0 skips) --seed S (7)
-//          --json (one JSON object on stdout) --no-build (use build/ as it is)
+//          --compare-fixed 0 (skip the fixed-30 s phase) --json (one JSON object on stdout)
+//          --no-build (use build/ as it is)
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -58,6 +59,7 @@ const settings = {
   real_budget_orders: option("real-budget-orders", option("orders", 300)),
   seed: option("seed", 7),
   json: flag("json"),
+  compare_fixed: option("compare-fixed", 1) > 0,
   build: !flag("no-build"),
 };
 const scaleOutWorkers = settings.single_workers ? [settings.single_workers] : [1, 2, 4];
@@ -94,9 +96,9 @@ async function main() {
   const flash: PhaseResult[] = [];
   for (const workers of scaleOutWorkers)
     flash.push(await timed(() => runPhase(flashPhase("adaptive", workers, workload, settings.budget))));
-  const fixed = await timed(() =>
-    runPhase(flashPhase("fixed30s", primaryWorkers, workload, settings.budget)),
-  );
+  const fixed = !settings.compare_fixed
+    ? undefined
+    : await timed(() => runPhase(flashPhase("fixed30s", primaryWorkers, workload, settings.budget)));
 
   // 2. Long deliveries, real time (15 and 20 minutes), one small stack per poller. They run beside the
   //    real-budget phase (bounded by Erysta's limit, not by CPU), never beside the flash-sale phases,
@@ -193,13 +195,13 @@ function summarizeRun(input: {
   startedAt: number;
   loadAvgStart: number[];
   flash: PhaseResult[];
-  fixed: PhaseResult;
+  fixed?: PhaseResult;
   realBudget?: PhaseResult;
   longResults: PhaseResult[];
 }) {
   const { flash, fixed, realBudget, longResults } = input;
   const primary = flash.find((p) => p.workers === primaryWorkers) ?? flash[0]!;
-  const all = [...flash, fixed, ...(realBudget ? [realBudget] : []), ...longResults];
+  const all = [...flash, ...(fixed ? [fixed] : []), ...(realBudget ? [realBudget] : []), ...longResults];
   const longModel = modelLongDeliveries();
   const longAdaptive = longResults.find((p) => p.poller === "adaptive");
   const longFixed = longResults.find((p) => p.poller === "fixed30s");
@@ -239,8 +241,8 @@ function summarizeRun(input: {
         }
       : { model: longModel };
 
-  const lagRatio = ratio(fixed.lag_ms.p50, primary.lag_ms.p50, 1);
-  const fastLagRatio = ratio(fixed.fast_lag_ms.p50, primary.fast_lag_ms.p50, 1);
+  const lagRatio = ratio(fixed?.lag_ms.p50, primary.lag_ms.p50, 1);
+  const fastLagRatio = ratio(fixed?.fast_lag_ms.p50, primary.fast_lag_ms.p50, 1);
   const totals = {
     duplicates: sum(all.map((p) => p.duplicates)),
     lost: sum(all.map((p) => p.lost)),
@@ -262,7 +264,9 @@ function summarizeRun(input: {
       primary.fast_lag_ms.p50,
       primary.fast_lag_ms.p50 !== null && primary.fast_lag_ms.p50 < 2000,
     ),
-    lag_at_least_5x_lower_than_fixed30s: target(lagRatio, lagRatio !== null && lagRatio >= 5),
+    lag_at_least_5x_lower_than_fixed30s: fixed
+      ? target(lagRatio, lagRatio !== null && lagRatio >= 5)
+      : target(null, null),
     long_delivery_calls_not_above_fixed30s:
       long.adaptive_calls_per_order !== undefined
         ? target(
@@ -339,11 +343,14 @@ function summarizeRun(input: {
     cpu_ms_per_order: primary.cpu_ms_per_order,
     cores_busy: primary.cores_busy,
     idle_cores_busy: primary.idle_cores_busy,
+    paid_to_email_p50_ms: primary.paid_to_email_ms.p50,
+    paid_to_email_p95_ms: primary.paid_to_email_ms.p95,
+    fast_paid_to_email_p50_ms: primary.fast_paid_to_email_ms.p50,
     lag_breakdown_fast_p50_ms: {
       erysta_complete_to_keys_stored: primary.fast_complete_to_stored_ms.p50,
       keys_stored_to_email_accepted: primary.fast_stored_to_email_ms.p50,
     },
-    fixed30s: {
+    fixed30s: fixed && {
       workers: fixed.workers,
       lag_p50_ms: fixed.lag_ms.p50,
       lag_p95_ms: fixed.lag_ms.p95,
@@ -356,7 +363,7 @@ function summarizeRun(input: {
     },
     lag_ratio_vs_fixed30s: lagRatio,
     fast_lag_ratio_vs_fixed30s: fastLagRatio,
-    lag_p95_ratio_vs_fixed30s: ratio(fixed.lag_ms.p95, primary.lag_ms.p95, 1),
+    lag_p95_ratio_vs_fixed30s: ratio(fixed?.lag_ms.p95, primary.lag_ms.p95, 1),
     long_deliveries: long,
     scale_out: flash.map((p) => ({
       workers: p.workers,
@@ -367,6 +374,8 @@ function summarizeRun(input: {
       lag_p95_ms: p.lag_ms.p95,
       fast_lag_p50_ms: p.fast_lag_ms.p50,
       fast_lag_p95_ms: p.fast_lag_ms.p95,
+      paid_to_email_p50_ms: p.paid_to_email_ms.p50,
+      paid_to_email_p95_ms: p.paid_to_email_ms.p95,
       settle_s: round(p.settle_ms / 1000, 1),
       orders_per_min: p.orders_per_min,
       calls_per_order: p.calls_per_order,
@@ -398,6 +407,8 @@ function summarizeRun(input: {
           lag_p50_ms: realBudget.lag_ms.p50,
           lag_p95_ms: realBudget.lag_ms.p95,
           fast_lag_p50_ms: realBudget.fast_lag_ms.p50,
+          paid_to_email_p50_ms: realBudget.paid_to_email_ms.p50,
+          paid_to_email_p95_ms: realBudget.paid_to_email_ms.p95,
         }
       : null,
     totals,
@@ -447,7 +458,7 @@ function printHuman(s: RunSummary, file: string) {
   }
   out("");
   out(
-    `Lag vs fixed 30 s poller: p50 ${ms(s.lag_p50_ms)} vs ${ms(s.fixed30s.lag_p50_ms)} → ${s.lag_ratio_vs_fixed30s}× lower`,
+    `Lag vs fixed 30 s poller: p50 ${ms(s.lag_p50_ms)} vs ${ms(s.fixed30s?.lag_p50_ms)} → ${s.lag_ratio_vs_fixed30s}× lower`,
   );
   const long = s.long_deliveries;
   if (long.adaptive_calls_per_order !== undefined)
@@ -455,7 +466,7 @@ function printHuman(s: RunSummary, file: string) {
       `Long deliveries (15–20 min, time scale ${long.time_scale}): ${long.adaptive_calls_per_order} Erysta calls/order adaptive vs ${long.fixed30s_calls_per_order} fixed 30 s`,
     );
   out(
-    `Schedule model (calls per 15/20-min order): adaptive ${Object.values(long.model.adaptive_calls).join("/")}, fixed 30 s ${Object.values(long.model.fixed30s_calls).join("/")}; adaptive breaks even with a ${long.model.break_even_max_interval_ms / 1000} s ceiling`,
+    `Schedule model (calls per 15/17.5/20-min order): adaptive ${Object.values(long.model.adaptive_calls).join("/")}, fixed 30 s ${Object.values(long.model.fixed30s_calls).join("/")}`,
   );
   if (s.real_budget)
     out(
@@ -469,37 +480,24 @@ function printHuman(s: RunSummary, file: string) {
 
 /**
  * Calls per long order if every poll ran on time, from the app's own schedule function: the shipped
- * adaptive settings, fixed 30 s, and the smallest adaptive ceiling that would cost no more than fixed
- * 30 s for both 15- and 20-minute sources.
+ * adaptive settings and fixed 30 s, for sources of 15, 17.5 and 20 minutes.
  */
 function modelLongDeliveries() {
-  const adaptive = pollSettings("adaptive");
-  const fixed = pollSettings("fixed30s");
-  const schedule = (s: ReturnType<typeof pollSettings>) => (done: number) =>
-    nextPollDelayMs(done, {
-      firstDelayMs: s.first_delay_ms,
-      maxIntervalMs: s.max_interval_ms,
-      backoffFactor: s.backoff_factor,
-    });
-  const minutes = [15, 20];
+  const schedule = (s: ReturnType<typeof pollSettings>) => (done: number, waitedMs: number) =>
+    nextPollDelayMs(
+      done,
+      {
+        firstDelayMs: s.first_delay_ms,
+        backoffFactor: s.backoff_factor,
+        maxIntervalMs: s.max_interval_ms,
+        slowAfterMs: s.slow_after_ms,
+        slowIntervalMs: s.slow_interval_ms,
+      },
+      waitedMs,
+    );
   const calls = (s: ReturnType<typeof pollSettings>) =>
-    Object.fromEntries(minutes.map((m) => [`${m}_min`, modelCallsPerOrder(m * 60_000, schedule(s))]));
-  let breakEven = adaptive.max_interval_ms;
-  while (
-    breakEven < 120_000 &&
-    minutes.some(
-      (m) =>
-        modelCallsPerOrder(m * 60_000, schedule({ ...adaptive, max_interval_ms: breakEven })) >
-        modelCallsPerOrder(m * 60_000, schedule(fixed)),
-    )
-  )
-    breakEven += 1_000;
-  return {
-    adaptive_calls: calls(adaptive),
-    fixed30s_calls: calls(fixed),
-    break_even_max_interval_ms: breakEven,
-    break_even_adaptive_calls: calls({ ...adaptive, max_interval_ms: breakEven }),
-  };
+    Object.fromEntries([15, 17.5, 20].map((m) => [`${m}_min`, modelCallsPerOrder(m * 60_000, schedule(s))]));
+  return { adaptive_calls: calls(pollSettings("adaptive")), fixed30s_calls: calls(pollSettings("fixed30s")) };
 }
 
 function sum(values: number[]): number {

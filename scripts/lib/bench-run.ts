@@ -33,17 +33,30 @@ export type Poller = "adaptive" | "fixed30s";
 /** adaptive: the app's defaults (what ships). fixed30s: one look every 30 s from the start. */
 export const POLLER_ENV: Record<Poller, Record<string, string>> = {
   adaptive: {},
-  fixed30s: { POLL_FIRST_DELAY_MS: "30000", POLL_BACKOFF_FACTOR: "1", POLL_MAX_INTERVAL_MS: "30000" },
+  fixed30s: {
+    POLL_FIRST_DELAY_MS: "30000",
+    POLL_BACKOFF_FACTOR: "1",
+    POLL_MAX_INTERVAL_MS: "30000",
+    POLL_SLOW_INTERVAL_MS: "30000",
+  },
 };
 
 export function pollSettings(poller: Poller) {
   const parsed = envSchema
-    .pick({ POLL_FIRST_DELAY_MS: true, POLL_BACKOFF_FACTOR: true, POLL_MAX_INTERVAL_MS: true })
+    .pick({
+      POLL_FIRST_DELAY_MS: true,
+      POLL_BACKOFF_FACTOR: true,
+      POLL_MAX_INTERVAL_MS: true,
+      POLL_SLOW_AFTER_MS: true,
+      POLL_SLOW_INTERVAL_MS: true,
+    })
     .parse(POLLER_ENV[poller]);
   return {
     first_delay_ms: parsed.POLL_FIRST_DELAY_MS,
     backoff_factor: parsed.POLL_BACKOFF_FACTOR,
     max_interval_ms: parsed.POLL_MAX_INTERVAL_MS,
+    slow_after_ms: parsed.POLL_SLOW_AFTER_MS,
+    slow_interval_ms: parsed.POLL_SLOW_INTERVAL_MS,
   };
 }
 
@@ -72,6 +85,8 @@ interface OrderRecord {
   planned: PlannedOrder;
   email: string;
   orderId?: string;
+  /** When the bench sent the order's first orders/paid delivery (epoch ms). */
+  paidAt?: number;
   ackMs?: number;
   ackStatus?: number;
   redeliveryAcks: { ms: number; status: number }[];
@@ -123,6 +138,9 @@ export interface PhaseResult {
   fast_lag_ms: Summary;
   slow_lag_ms: Summary;
   fast_complete_to_stored_ms: Summary;
+  /** orders/paid sent → keys email accepted: includes placement (queue, budget) and Erysta's own time. */
+  paid_to_email_ms: Summary;
+  fast_paid_to_email_ms: Summary;
   fast_stored_to_email_ms: Summary;
   by_kind: Partial<Record<OrderKind, KindFigures>>;
   /** Only for orders with their own product (the long-delivery comparison). */
@@ -150,7 +168,7 @@ export interface PhaseResult {
   within_budget: boolean;
   orders_per_min: number | null;
   driver_event_loop_p99_ms: number;
-  /** pg-boss jobs: pickup = started − max(due, created); run = completed − started. */
+  /** pg-boss jobs (first attempts): pickup = started − max(due, created); run = completed − started. */
   queues: Record<string, { jobs: number; pickup_ms: Summary; run_ms: Summary }>;
   /** CPU used from the first webhook until settled: web, workers, PostgreSQL, and the bench process
    * itself (driver + Erysta/Shopify simulators + SMTP capture). */
@@ -340,7 +358,7 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
       `SELECT name,
               (extract(epoch FROM started_on - greatest(start_after, created_on)) * 1000)::float8 AS pickup_ms,
               (extract(epoch FROM completed_on - started_on) * 1000)::float8 AS run_ms
-         FROM pgboss.job WHERE started_on IS NOT NULL`,
+         FROM pgboss.job WHERE started_on IS NOT NULL AND retry_count = 0`,
     );
     const queues: PhaseResult["queues"] = {};
     for (const name of new Set(jobRows.map((j) => j.name))) {
@@ -383,6 +401,9 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
     // then keys stored → email accepted (outbox job, rendering, SMTP).
     const fastToStored: number[] = [];
     const fastStoredToEmail: number[] = [];
+    // What the customer sees: from the orders/paid webhook to the keys email, placement queue included.
+    const paidToEmail: number[] = [];
+    const fastPaidToEmail: number[] = [];
     const slowLag: number[] = [];
     const kindRows = new Map<
       OrderKind,
@@ -427,6 +448,10 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
       delivered++;
       row.delivered++;
       if (emailAt === undefined) deliveredWithoutEmail++;
+      if (emailAt !== undefined && r.paidAt !== undefined) {
+        paidToEmail.push(emailAt - r.paidAt);
+        if (KINDS[kind].speed === "fast") fastPaidToEmail.push(emailAt - r.paidAt);
+      }
       if (emailAt !== undefined && completedAt !== undefined) {
         const ms = emailAt - completedAt;
         lag.push(ms);
@@ -494,6 +519,8 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
       fast_lag_ms: summarize(fastLag),
       slow_lag_ms: summarize(slowLag),
       fast_complete_to_stored_ms: summarize(fastToStored),
+      paid_to_email_ms: summarize(paidToEmail),
+      fast_paid_to_email_ms: summarize(fastPaidToEmail),
       fast_stored_to_email_ms: summarize(fastStoredToEmail),
       by_kind: byKind,
       ...(detail.length ? { orders_detail: detail } : {}),
@@ -571,6 +598,7 @@ async function fireOrder(
     customer: { firstName: "Bench", lastName: `Buyer ${record.planned.index}`, email: record.email },
   });
   record.orderId = String(order.legacyId);
+  record.paidAt = Date.now();
   const ids = { webhookId: randomUUID(), eventId: randomUUID() };
   let webhook: SentWebhook | undefined;
   // A failure of the driver's call to the simulator (not of the app) is retried with the same ids.

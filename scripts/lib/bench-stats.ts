@@ -91,15 +91,18 @@ export function seededRandom(seed: number): () => number {
 
 /**
  * Erysta calls for one order whose keys take `deliveryMs`, if every poll ran exactly on schedule: one
- * place-order call, then polls at the delays `nextDelayMs(pollsDone)` (first after placement) until one
+ * place-order call, then polls at the delays `nextDelayMs(pollsDone, waitedMs)` (the first after placement) until one
  * comes at or after `deliveryMs`. Real polls run a little late (job pickup, the call itself), so measured
  * counts can be slightly lower; the model is for comparing schedules, the bench measures the real thing.
  */
-export function modelCallsPerOrder(deliveryMs: number, nextDelayMs: (pollsDone: number) => number): number {
+export function modelCallsPerOrder(
+  deliveryMs: number,
+  nextDelayMs: (pollsDone: number, waitedMs: number) => number,
+): number {
   let t = 0;
   let polls = 0;
   do {
-    const delay = nextDelayMs(polls);
+    const delay = nextDelayMs(polls, t);
     if (!(delay > 0)) throw new RangeError("poll delays must be > 0");
     t += delay;
     polls++;

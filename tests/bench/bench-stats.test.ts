@@ -111,7 +111,8 @@ describe("bench workload", () => {
 
 describe("poll schedule model", () => {
   const fixed30s = () => 30_000;
-  const adaptive = (done: number) => Math.round(Math.min(30_000, 1_000 * 1.6 ** done));
+  const adaptive = (done: number, waitedMs: number) =>
+    waitedMs >= 240_000 ? 45_000 : Math.round(Math.min(30_000, 1_000 * 1.6 ** done));
 
   it("counts the place call plus every poll up to the one that finds the keys", () => {
     expect(modelCallsPerOrder(0, fixed30s)).toBe(2);
@@ -120,11 +121,13 @@ describe("poll schedule model", () => {
     expect(modelCallsPerOrder(20 * 60_000, fixed30s)).toBe(41);
   });
 
-  it("an adaptive schedule pays a few early looks on top of the 30 s rhythm", () => {
-    // 1, 2.6, 5.2, 9.3, 15.8, 26.3, 43.1, 69.9 s, then every 30 s.
+  it("an adaptive schedule pays a few early looks, then repays them once the order is a slow one", () => {
+    // 1, 2.6, 5.2, 9.3, 15.8, 26.3, 43.1, 69.9 s, every 30 s to 4 min, then every 45 s.
     expect(modelCallsPerOrder(1_000, adaptive)).toBe(2);
     expect(modelCallsPerOrder(3_000, adaptive)).toBe(4);
-    expect(modelCallsPerOrder(20 * 60_000, adaptive)).toBe(47);
+    expect(modelCallsPerOrder(15 * 60_000, adaptive)).toBe(30);
+    expect(modelCallsPerOrder(15 * 60_000, fixed30s)).toBe(31);
+    expect(modelCallsPerOrder(20 * 60_000, adaptive)).toBe(37);
   });
 
   it("refuses a schedule that never moves", () => {
