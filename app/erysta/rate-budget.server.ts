@@ -9,6 +9,9 @@
 // takers are serialised: by construction no window of `windowMs` ever holds more than `limit` stamps.
 // Nobody sleeps while holding the lock; a taker that must wait learns for how long (until the oldest
 // call in the window drops out, or until blockedUntil), sleeps outside the transaction and tries again.
+// The stamp is taken before the request leaves: a slot that took longer than `sendWithinMs` to get
+// (lock queue, a starved CPU) is thrown away and another one taken, so the gap between stamp and send
+// stays within the window's guard (app/erysta/index.server.ts uses 61 s for a 60 s limit).
 //
 // keyHash is the sha256 of the API key: the key itself is never stored or logged.
 import { createHash } from "node:crypto";
@@ -44,6 +47,8 @@ export interface RateBudgetOptions {
   lowRemainingThreshold?: number;
   /** A caller that would wait longer than this gets ErystaRateLimitedError("budget") instead. Default 2 windows. */
   maxWaitMs?: number;
+  /** A slot not in hand within this long after asking is stale (see the header). Default 500 ms. */
+  sendWithinMs?: number;
   /** Delete call rows older than the window about once every this many acquisitions. Default 50. */
   pruneEvery?: number;
   logger?: Logger;
@@ -66,6 +71,7 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
   const lowRemaining = options.lowRemainingThreshold ?? 2;
   const maxWaitMs = options.maxWaitMs ?? 2 * windowMs;
   const pruneEvery = options.pruneEvery ?? 50;
+  const sendWithinMs = options.sendWithinMs ?? 500;
   if (!Number.isInteger(limit) || limit < 1) throw new Error("rate budget limit must be a positive integer");
   if (!Number.isInteger(windowMs) || windowMs < 1)
     throw new Error("rate budget windowMs must be a positive integer");
@@ -118,8 +124,16 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
       const started = performance.now();
       for (;;) {
         signal?.throwIfAborted();
+        const asked = performance.now();
         const waitMs = await tryTake();
         const waitedMs = performance.now() - started;
+        if (waitMs === 0 && performance.now() - asked > sendWithinMs) {
+          logger?.warn(
+            { tookMs: Math.round(performance.now() - asked), operation },
+            "erysta rate budget: slot too old to use, taking another",
+          );
+          continue;
+        }
         if (waitMs === 0) {
           if (++acquisitions % pruneEvery === 0) {
             // Awaited (a cheap indexed delete) so the table stays bounded even in short-lived scripts.

@@ -122,6 +122,28 @@ describe("shared Erysta rate budget", () => {
     expect(await callTimes(apiKey)).toHaveLength(1);
   });
 
+  it("a slot that took too long to get (lock queue, starved CPU) is not used: another one is taken", async () => {
+    const apiKey = "budget-stale-slot";
+    const keyHash = hashApiKey(apiKey);
+    const budget = createRateBudget({ prisma, apiKey, sendWithinMs: 200 });
+    // Another process holds the key's lock for 400 ms: the slot behind it is stamped, but late.
+    const holder = newPrisma();
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holding = holder.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${keyHash}))`;
+      locked();
+      await tx.$executeRaw`SELECT pg_sleep(0.4)`;
+    });
+    await isLocked;
+    await budget.acquire();
+    await holding;
+    // The stale stamp stays (it is safe to over-count) and the caller got a fresh one.
+    expect(await callTimes(apiKey)).toHaveLength(2);
+    await budget.acquire();
+    expect(await callTimes(apiKey)).toHaveLength(3);
+  });
+
   it("prunes call rows that are long out of the window", async () => {
     const apiKey = "budget-prune";
     const keyHash = hashApiKey(apiKey);
