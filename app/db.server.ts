@@ -18,7 +18,11 @@ function createDatabase(databaseUrl: string, poolSize = 10) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   // `$disconnect()` ends the pool, as it did when Prisma owned it.
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
-  return { prisma: new PrismaClient({ adapter }), pool };
+  // Prisma's 5 s default for interactive transactions is shorter than a transaction can take when a
+  // flash sale keeps every core busy: it would roll back work that was about to commit, and the retry
+  // only adds load. (Transactions hold database work only: network calls happen outside them.)
+  const transactionOptions = { maxWait: 10_000, timeout: 20_000 };
+  return { prisma: new PrismaClient({ adapter, transactionOptions }), pool };
 }
 
 const database = (globalThis.__database ??= createDatabase(getEnv().DATABASE_URL));

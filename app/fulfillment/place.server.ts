@@ -15,7 +15,7 @@ import {
 } from "~/erysta/index.server";
 import { enqueue } from "~/jobs/boss.server";
 import { QUEUE_OPTIONS, QUEUES } from "~/jobs/queues";
-import { getOrderForFulfillment } from "~/shopify-admin/index.server";
+import { getOrderRisk } from "~/shopify-admin/index.server";
 import { moveAndAlert } from "./alerts.server";
 import type { FulfillmentDeps } from "./deps";
 import { moveDelivery } from "./events.server";
@@ -266,8 +266,8 @@ async function wasApproved(deps: FulfillmentDeps, delivery: Delivery): Promise<b
 
 async function isHighRisk(deps: FulfillmentDeps, delivery: Delivery): Promise<boolean> {
   try {
-    const order = await getOrderForFulfillment(await deps.shopifyFor(delivery.shop), delivery.orderGid);
-    return order.riskRecommendation === "CANCEL" || order.riskRecommendation === "INVESTIGATE";
+    const recommendation = await getOrderRisk(await deps.shopifyFor(delivery.shop), delivery.orderGid);
+    return recommendation === "CANCEL" || recommendation === "INVESTIGATE";
   } catch (err) {
     // Risk is advisory: if Shopify cannot tell us now, we do not block a paid order on it.
     deps.logger.warn({ err, deliveryId: delivery.id }, "could not read the order's risk; placing anyway");

@@ -1,9 +1,13 @@
 // Everything the fulfillment flow needs to know about one order: who to email, in which language, the
-// risk recommendation, the lines (digital or physical) and the fulfillment orders with what remains.
+// lines (digital or physical) and the fulfillment orders with what remains. (The risk check before
+// placement asks for the risk alone: get-order-risk.server.ts.)
 //
-// Query cost: one page is 100 line items and 5 fulfillment orders of 50 lines each (requested cost ~730,
-// under Shopify's 1000 single-query limit; the actual cost of a typical order is ~20). Longer lists are
-// followed page by page with the continuation queries below, so nothing is silently cut off.
+// Query cost: Shopify admits a query only when its bucket holds the *requested* cost, which sizes every
+// connection by its `first` (https://shopify.dev/docs/api/usage/limits#cost-calculation), and refunds the
+// difference to the actual cost afterwards. Pages sized for a key shop's orders (a few lines, one or two
+// fulfillment orders) keep the requested cost near 180 instead of ~730 for pages of 100/5×50, so a flash
+// sale's jobs are not throttled against each other while the actual cost (~20) stays the same. Longer
+// lists are followed page by page with the continuation queries below, so nothing is silently cut off.
 import type { AdminGateway } from "./gateway.server";
 import { ShopifyNotFoundError } from "./errors";
 import {
@@ -12,8 +16,11 @@ import {
   type FulfillmentOrderAction,
   type FulfillmentOrderStatus,
   type OrderDisplayFulfillmentStatus,
-  type OrderRiskRecommendation,
 } from "./types";
+
+const LINE_ITEMS_PAGE = 20;
+const FULFILLMENT_ORDERS_PAGE = 3;
+const FULFILLMENT_ORDER_LINES_PAGE = 20;
 
 const LINE_ITEM_FIELDS = /* GraphQL */ `
   fragment OrderForFulfillmentLineItem on LineItem {
@@ -46,7 +53,7 @@ const FULFILLMENT_ORDER_FIELDS = /* GraphQL */ `
     supportedActions {
       action
     }
-    lineItems(first: 50) {
+    lineItems(first: ${FULFILLMENT_ORDER_LINES_PAGE}) {
       nodes {
         ...OrderForFulfillmentFulfillmentOrderLineItem
       }
@@ -69,10 +76,7 @@ export const ORDER_FOR_FULFILLMENT_QUERY = /* GraphQL */ `
       displayFulfillmentStatus
       customerLocale
       statusPageUrl
-      risk {
-        recommendation
-      }
-      lineItems(first: 100) {
+      lineItems(first: ${LINE_ITEMS_PAGE}) {
         nodes {
           ...OrderForFulfillmentLineItem
         }
@@ -81,7 +85,7 @@ export const ORDER_FOR_FULFILLMENT_QUERY = /* GraphQL */ `
           endCursor
         }
       }
-      fulfillmentOrders(first: 5) {
+      fulfillmentOrders(first: ${FULFILLMENT_ORDERS_PAGE}) {
         nodes {
           ...OrderForFulfillmentFulfillmentOrder
         }
@@ -99,7 +103,7 @@ export const ORDER_FOR_FULFILLMENT_QUERY = /* GraphQL */ `
 export const ORDER_LINE_ITEMS_PAGE_QUERY = /* GraphQL */ `
   query OrderForFulfillmentLineItemsPage($id: ID!, $after: String!) {
     order(id: $id) {
-      lineItems(first: 100, after: $after) {
+      lineItems(first: ${LINE_ITEMS_PAGE}, after: $after) {
         nodes {
           ...OrderForFulfillmentLineItem
         }
@@ -116,7 +120,7 @@ export const ORDER_LINE_ITEMS_PAGE_QUERY = /* GraphQL */ `
 export const ORDER_FULFILLMENT_ORDERS_PAGE_QUERY = /* GraphQL */ `
   query OrderForFulfillmentFulfillmentOrdersPage($id: ID!, $after: String!) {
     order(id: $id) {
-      fulfillmentOrders(first: 5, after: $after) {
+      fulfillmentOrders(first: ${FULFILLMENT_ORDERS_PAGE}, after: $after) {
         nodes {
           ...OrderForFulfillmentFulfillmentOrder
         }
@@ -133,7 +137,7 @@ export const ORDER_FULFILLMENT_ORDERS_PAGE_QUERY = /* GraphQL */ `
 export const FULFILLMENT_ORDER_LINE_ITEMS_PAGE_QUERY = /* GraphQL */ `
   query OrderForFulfillmentFulfillmentOrderLinesPage($id: ID!, $after: String!) {
     fulfillmentOrder(id: $id) {
-      lineItems(first: 50, after: $after) {
+      lineItems(first: ${FULFILLMENT_ORDER_LINES_PAGE}, after: $after) {
         nodes {
           ...OrderForFulfillmentFulfillmentOrderLineItem
         }
@@ -178,7 +182,6 @@ interface OrderNode {
   displayFulfillmentStatus: OrderDisplayFulfillmentStatus;
   customerLocale: string | null;
   statusPageUrl: string;
-  risk: { recommendation: OrderRiskRecommendation };
   lineItems: Connection<LineItemNode>;
   fulfillmentOrders: Connection<FulfillmentOrderNode>;
 }
@@ -218,8 +221,6 @@ export interface OrderForFulfillment {
   /** e.g. "en", "fr-CA"; null when Shopify does not know. */
   customerLocale: string | null;
   statusPageUrl: string;
-  /** Order.risk.recommendation (OrderRiskSummary): ACCEPT, INVESTIGATE, CANCEL or NONE. */
-  riskRecommendation: OrderRiskRecommendation;
   lineItems: OrderLineItem[];
   fulfillmentOrders: FulfillmentOrderSummary[];
 }
@@ -286,7 +287,6 @@ export async function getOrderForFulfillment(
     displayFulfillmentStatus: order.displayFulfillmentStatus,
     customerLocale: order.customerLocale,
     statusPageUrl: order.statusPageUrl,
-    riskRecommendation: order.risk.recommendation,
     lineItems: lineItems.map((l) => ({
       id: l.id,
       quantity: l.quantity,

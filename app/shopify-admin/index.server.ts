@@ -7,6 +7,7 @@ export type { AdminGateway, AdminGatewayOptions } from "./gateway.server";
 export { resetThrottleBudgets, ThrottleBudget } from "./throttle";
 export * from "./types";
 export { getOrderForFulfillment } from "./get-order-for-fulfillment.server";
+export { getOrderRisk } from "./get-order-risk.server";
 export type {
   OrderForFulfillment,
   OrderLineItem,

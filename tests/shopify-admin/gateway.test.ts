@@ -229,7 +229,7 @@ describe("cost-based throttling", () => {
     const log = await sim.control.requests();
     expect(log.map((r) => r.throttled)).toEqual([true, true, false]);
     const requested = log[0]!.requestedQueryCost!;
-    expect(requested).toBe(726);
+    expect(requested).toBe(177); // page sizes chosen for key shops: app/shopify-admin/get-order-for-fulfillment.server.ts
     const wait = Math.ceil((requested / 100) * 1000);
     expect(sleeps).toEqual([wait, wait]);
     expect(log[2]!.actualQueryCost).toBeLessThan(30);
@@ -258,7 +258,7 @@ describe("cost-based throttling", () => {
     });
     await sim.control.throttle({ shop: SHOP, currentlyAvailable: 100 });
     await getOrderForFulfillment(fakeClockGateway(), order.id);
-    expect(sleeps).toEqual([Math.ceil(((726 - 100) / 100) * 1000)]);
+    expect(sleeps).toEqual([Math.ceil(((177 - 100) / 100) * 1000)]);
     expect((await sim.control.requests()).map((r) => r.throttled)).toEqual([true, false]);
   });
 
@@ -268,7 +268,7 @@ describe("cost-based throttling", () => {
       lines: [{ variantId: seed.digital.id, quantity: 1 }],
     });
     const gateway = fakeClockGateway();
-    await getOrderForFulfillment(gateway, order.id); // learns the query's cost (726)
+    await getOrderForFulfillment(gateway, order.id); // learns the query's cost (177)
     await sim.control.throttle({ shop: SHOP, currentlyAvailable: 10 });
     await getShop(gateway); // learns the bucket is nearly empty
     await sim.control.clearRequests();
@@ -276,7 +276,7 @@ describe("cost-based throttling", () => {
 
     await getOrderForFulfillment(gateway, order.id);
     expect(sleeps).toHaveLength(1);
-    expect(sleeps[0]).toBeGreaterThanOrEqual(Math.ceil(((726 - 10) / 100) * 1000));
+    expect(sleeps[0]).toBeGreaterThanOrEqual(Math.ceil(((177 - 10) / 100) * 1000));
     expect((await sim.control.requests()).map((r) => r.throttled)).toEqual([false]);
   });
 });

@@ -8,6 +8,7 @@ import {
   createRefund,
   deliveryMetafield,
   getOrderForFulfillment,
+  getOrderRisk,
   getShop,
   listVariants,
   planFulfillment,
@@ -63,8 +64,24 @@ describe("getShop", () => {
   });
 });
 
+describe("getOrderRisk", () => {
+  it("returns Shopify's risk recommendation for the order, with a small requested cost", async () => {
+    const order = await mixedOrder();
+    await sim.control.clearRequests();
+    await expect(getOrderRisk(gatewayFor(sim), order.id)).resolves.toBe("INVESTIGATE");
+    const [request] = await sim.control.requests();
+    expect(request!.requestedQueryCost).toBeLessThan(10);
+  });
+
+  it("says which order it could not find", async () => {
+    await expect(getOrderRisk(gatewayFor(sim), "gid://shopify/Order/999999")).rejects.toBeInstanceOf(
+      ShopifyNotFoundError,
+    );
+  });
+});
+
 describe("getOrderForFulfillment", () => {
-  it("returns the order's contact, locale, risk, lines and fulfillment orders", async () => {
+  it("returns the order's contact, locale, lines and fulfillment orders", async () => {
     const order = await mixedOrder();
     const result = await getOrderForFulfillment(gatewayFor(sim), order.id);
     const [digitalLine, physicalLine] = order.lineItems;
@@ -76,7 +93,6 @@ describe("getOrderForFulfillment", () => {
       displayFulfillmentStatus: "UNFULFILLED",
       customerLocale: "de",
       statusPageUrl: order.statusPageUrl,
-      riskRecommendation: "INVESTIGATE",
       lineItems: [
         {
           id: digitalLine!.id,
@@ -142,13 +158,14 @@ describe("getOrderForFulfillment", () => {
     );
 
     const operations = (await sim.control.requests()).map((r) => r.operationName);
+    // Pages of 20 lines and 3 fulfillment orders: 120 lines are 1 + 5 pages (both lists), 7 fulfillment
+    // orders are 1 + 2 pages.
     expect(operations).toEqual([
       "OrderForFulfillment",
-      "OrderForFulfillmentLineItemsPage",
-      "OrderForFulfillmentFulfillmentOrderLinesPage",
-      "OrderForFulfillmentFulfillmentOrderLinesPage",
+      ...Array<string>(5).fill("OrderForFulfillmentLineItemsPage"),
+      ...Array<string>(5).fill("OrderForFulfillmentFulfillmentOrderLinesPage"),
       "OrderForFulfillment",
-      "OrderForFulfillmentFulfillmentOrdersPage",
+      ...Array<string>(2).fill("OrderForFulfillmentFulfillmentOrdersPage"),
     ]);
   });
 
