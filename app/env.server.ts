@@ -38,6 +38,8 @@ export const envSchema = z.object({
   DELIVERY_MAX_WAIT_MINUTES: int(24 * 60),
 
   WORKER_CONCURRENCY: int(8),
+  /** Niceness of worker processes (0–19): they yield the CPU to the web server on a shared machine. */
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;

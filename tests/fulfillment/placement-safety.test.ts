@@ -10,6 +10,7 @@ import {
   stopHarness,
   takeIn,
 } from "../support/fulfillment-harness";
+import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { placeDelivery, PlacementInProgressError } from "~/fulfillment/place.server";
 import { spawnTsx } from "../support/processes";
@@ -128,6 +129,8 @@ describe("graceful shutdown", () => {
           timeoutMs: 30_000,
         },
       );
+      // Workers run at a lower CPU priority than the web server (WORKER_NICE, default 10).
+      expect(os.getPriority(worker.child.pid)).toBe(10);
       worker.child.kill("SIGTERM");
       expect(await worker.exited).toBe(0);
       const placed = await deliveryOf(SHOP, reference);
