@@ -2,6 +2,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres, type LocalPostgres } from "../../scripts/lib/database";
 import type { AppServer } from "../support/app-server";
+import { waitFor } from "../support/wait";
 
 describe("/healthz", () => {
   let pg: LocalPostgres | undefined;
@@ -17,8 +18,15 @@ describe("/healthz", () => {
     const { startAppServer } = await import("../support/app-server");
     app = await startAppServer();
 
-    const up = await fetch(`${app.origin}/healthz`);
-    expect(up.status).toBe(200);
+    // Readiness: the first answers may be 503 while pg-boss installs its schema in the fresh database
+    // (each probe has 2 s); it must turn 200 once both answer.
+    const up = await waitFor(
+      async () => {
+        const res = await fetch(`${app!.origin}/healthz`);
+        return res.status === 200 ? res : undefined;
+      },
+      { what: "/healthz to answer 200", timeoutMs: 30_000 },
+    );
     expect(await up.json()).toMatchObject({ ok: true, database: { ok: true }, queue: { ok: true } });
 
     await pg.stop();
