@@ -3,7 +3,7 @@
 // No auth, no TLS. Outage switches: `setDown("421" | "refuse" | "hang")`, `rejectRecipients(pattern)`.
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { simpleParser, type Attachment, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
@@ -62,6 +62,8 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
   let down: SmtpDownMode | null = null;
   let rejectPattern: RegExp | null = null;
   const hung = new Set<(err?: Error | null) => void>();
+  // Open client connections: an outage also breaks the ones a pooling sender keeps open.
+  const sockets = new Set<Socket>();
 
   const smtpError = (message: string, responseCode: number) =>
     Object.assign(new Error(message), { responseCode });
@@ -137,6 +139,10 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
         resolve((server.server.address() as AddressInfo).port);
       });
     });
+  server.server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   const stopListening = () => new Promise<void>((resolve) => server.server.close(() => resolve()));
 
   const port = await listen(options.port ?? 0);
@@ -173,6 +179,7 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
       down = next;
       if (previous === "hang") releaseHung();
       if (previous === "refuse") await listen(port);
+      if (next) for (const socket of sockets) socket.destroy();
       if (next === "refuse") await stopListening();
     },
     rejectRecipients(pattern) {
