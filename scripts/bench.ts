@@ -2,7 +2,7 @@
 // web app and real worker processes against the Erysta and Shopify simulators and an SMTP capture on an
 // embedded PostgreSQL. See bench/README.md for how to read the figures.
 //
-//   npm run bench                       full run (≈ 32 min on 2 cores: the long phase is real time)
+//   npm run bench                       full run (≈ 30 min on 2 cores: the long phase is real time)
 //   npm run bench -- --orders 40 --long 0 --real-budget-orders 0     a quick look (≈ 6 min)
 //
 // Options: --orders N (300) --rate R webhooks/s (50) --workers W (single run instead of 1, 2, 4)
