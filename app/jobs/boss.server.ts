@@ -1,6 +1,7 @@
 // pg-boss on the app's PostgreSQL. The web process only enqueues (no maintenance, no polling); the worker
 // process consumes. Enqueueing can join a Prisma transaction, so a webhook records its rows and its job
 // atomically: either both exist or neither does.
+import type { ClientBase } from "pg";
 import { PgBoss, fromPrisma, type SendOptions } from "pg-boss";
 import type { Tx } from "~/db.server";
 import { logger } from "~/logger.server";
@@ -37,6 +38,8 @@ export async function startBoss(boss: PgBoss): Promise<PgBoss> {
 export interface EnqueueOptions {
   /** Join this Prisma transaction: the job exists only if the transaction commits. */
   tx?: Tx;
+  /** Or join the open transaction of this plain pg client (the hot paths that skip Prisma). */
+  client?: ClientBase;
   startAfter?: Date | number;
   singletonKey?: string;
 }
@@ -49,6 +52,8 @@ export async function enqueue<Q extends QueueName>(
 ): Promise<string | null> {
   const send: SendOptions = {};
   if (options.tx) send.db = fromPrisma(options.tx);
+  const client = options.client;
+  if (client) send.db = { executeSql: (text, values) => client.query(text, values) };
   if (options.startAfter !== undefined) {
     // pg-boss reads a number as seconds; we speak milliseconds and dates.
     send.startAfter =

@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { PgBoss } from "pg-boss";
+import { enqueue } from "~/jobs/boss.server";
 import { QUEUES } from "~/jobs/queues";
 
 export interface InboxDeps {
@@ -33,10 +34,11 @@ export async function storeWebhookForIntake(
       [randomUUID(), webhook.shop, webhook.webhookId, webhook.topic, webhook.rawBody],
     );
     if (stored.rowCount) {
-      await deps.boss.send(
+      await enqueue(
+        deps.boss,
         QUEUES.intake,
         { shop: webhook.shop, webhookId: webhook.webhookId },
-        { db: { executeSql: (text, values) => client.query(text, values) } },
+        { client },
       );
     }
     await client.query("COMMIT");
