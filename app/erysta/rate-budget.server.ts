@@ -126,10 +126,11 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
         signal?.throwIfAborted();
         const asked = performance.now();
         const waitMs = await tryTake();
+        const tookMs = performance.now() - asked;
         const waitedMs = performance.now() - started;
-        if (waitMs === 0 && performance.now() - asked > sendWithinMs) {
+        if (waitMs === 0 && tookMs > sendWithinMs) {
           logger?.warn(
-            { tookMs: Math.round(performance.now() - asked), operation },
+            { tookMs: Math.round(tookMs), operation },
             "erysta rate budget: slot too old to use, taking another",
           );
           continue;
