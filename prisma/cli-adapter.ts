@@ -5,6 +5,9 @@
 //  2. `migrate dev` shadow database: built from a connection string the shadow pool would connect to the
 //     main database, and the stock release drops the shadow database while its pool still holds
 //     connections. We connect with discrete fields and close the pool before dropping.
+//  3. The adapter's executeScript splits a migration on every ";", even inside a comment or a function
+//     body ($$ … $$). PostgreSQL runs a multi-statement script itself, as one implicit transaction, so
+//     the script is sent whole.
 // Known issue: on this project's second migration `migrate dev` died with "RuntimeError: unreachable"
 // inside the WASM schema engine (Prisma 6.19.3). `migrate diff --from-schema-datamodel/--to-schema-datamodel
 // --script` generates the SQL instead, and `migrate deploy`/`status` work (see README, Development notes).
@@ -61,9 +64,27 @@ function connectionFields(url: string): pg.PoolConfig {
   };
 }
 
+type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+
+function sendScriptsWhole(adapter: Adapter): Adapter {
+  const queryable = adapter as unknown as { client: pg.Pool; onError(error: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await queryable.client.query(script);
+    } catch (error) {
+      queryable.onError(error);
+    }
+  };
+  return adapter;
+}
+
 class CliPrismaPg extends PrismaPg {
   constructor(private readonly fields: pg.PoolConfig) {
     super(fields);
+  }
+
+  override async connect() {
+    return sendScriptsWhole(await super.connect());
   }
 
   override async connectToShadowDb() {
@@ -72,7 +93,7 @@ class CliPrismaPg extends PrismaPg {
     const database = `prisma_shadow_${randomUUID().replace(/-/g, "")}`;
     await admin.query(`CREATE DATABASE "${database}"`);
     await admin.end();
-    const shadow = await new PrismaPg({ ...this.fields, database }).connect();
+    const shadow = sendScriptsWhole(await new PrismaPg({ ...this.fields, database }).connect());
     const dispose = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {
       await dispose(); // close the shadow pool first, then drop its database

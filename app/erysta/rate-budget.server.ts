@@ -5,8 +5,9 @@
 //     so skewed process clocks cannot stretch the window.
 //   - "ErystaRateState": `blockedUntil` for the key, set when Erysta says stop (429 Retry-After) or is
 //     about to (X-RateLimit-Remaining low, until X-RateLimit-Reset).
-// A slot is taken inside a transaction holding pg_advisory_xact_lock(hashtext(keyHash)), so concurrent
-// takers are serialised: by construction no window of `windowMs` ever holds more than `limit` stamps.
+// A slot is taken by one database function, erysta_take_rate_slot, holding pg_advisory_xact_lock(
+// hashtext(keyHash)) for its few statements, so concurrent takers are serialised: by construction no
+// window of `windowMs` ever holds more than `limit` stamps.
 // Nobody sleeps while holding the lock; a taker that must wait learns for how long (until the oldest
 // call in the window drops out, or until blockedUntil), sleeps outside the transaction and tries again.
 // The stamp is taken before the request leaves: a slot that took longer than `sendWithinMs` to get
@@ -79,37 +80,11 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
 
   /** One attempt: takes a slot and returns 0, or returns how long to wait before trying again. */
   async function tryTake(): Promise<number> {
-    return prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${keyHash}))`;
-        // Millisecond precision end to end: calledAt is timestamptz(3), so compare what we store.
-        const [row] = await tx.$queryRaw<
-          Array<{ now: Date; blocked_for_ms: number | null; in_window: number; oldest_ms: number | null }>
-        >`
-          WITH clock AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS now),
-          recent AS (
-            SELECT c."calledAt" FROM "ErystaRateCall" c, clock
-            WHERE c."keyHash" = ${keyHash} AND c."calledAt" > clock.now - ${windowMs}::int * interval '1 millisecond'
-            ORDER BY c."calledAt" DESC
-            LIMIT ${limit}::int
-          )
-          SELECT clock.now AS now,
-            (SELECT (extract(epoch FROM s."blockedUntil" - clock.now) * 1000)::float8
-               FROM "ErystaRateState" s WHERE s."keyHash" = ${keyHash} AND s."blockedUntil" > clock.now) AS blocked_for_ms,
-            (SELECT count(*)::int FROM recent) AS in_window,
-            (SELECT (extract(epoch FROM clock.now - min(r."calledAt")) * 1000)::float8 FROM recent r) AS oldest_ms
-          FROM clock`;
-        if (!row) throw new Error("rate budget query returned no row");
-        if (row.blocked_for_ms !== null && row.blocked_for_ms > 0) return Math.ceil(row.blocked_for_ms);
-        if (row.in_window >= limit) {
-          // `recent` holds the `limit` newest calls; the oldest of them must leave the window first.
-          return Math.max(1, Math.ceil(windowMs - (row.oldest_ms ?? 0)));
-        }
-        await tx.$executeRaw`INSERT INTO "ErystaRateCall" ("keyHash", "calledAt") VALUES (${keyHash}, ${row.now}::timestamptz)`;
-        return 0;
-      },
-      { maxWait: 30_000, timeout: 30_000 },
-    );
+    // One statement: the lock is held only while PostgreSQL runs it (prisma/migrations/*_rate_slot_function).
+    const [row] = await prisma.$queryRaw<Array<{ wait_ms: number }>>`
+      SELECT erysta_take_rate_slot(${keyHash}, ${limit}::int, ${windowMs}::int) AS wait_ms`;
+    if (!row) throw new Error("rate budget query returned no row");
+    return Math.ceil(row.wait_ms);
   }
 
   async function prune(): Promise<void> {
