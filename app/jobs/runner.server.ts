@@ -1,9 +1,9 @@
 // Runs job handlers on a pg-boss instance, and stops them gracefully: on SIGTERM a worker stops fetching,
 // lets in-flight jobs finish (up to a timeout), and any job it could not finish is released by pg-boss'
 // expiry to another worker. Handlers must therefore be safe to run again, which the use cases are.
-import type { PgBoss } from "pg-boss";
+import type { Job, PgBoss } from "pg-boss";
 import type { Logger } from "~/logger.server";
-import { QUEUES, type JobPayloads, type QueueName } from "./queues";
+import { QUEUE_CONCURRENCY_SHARE, QUEUES, type JobPayloads, type QueueName } from "./queues";
 
 export type JobHandler<Q extends QueueName> = (
   data: JobPayloads[Q],
@@ -13,52 +13,107 @@ export type JobHandler<Q extends QueueName> = (
 export type JobHandlers = { [Q in QueueName]?: JobHandler<Q> };
 
 export interface RunnerOptions {
+  /** Jobs of one queue this process runs at once (some queues get a share of it: QUEUE_CONCURRENCY_SHARE). */
   concurrency: number;
   logger: Logger;
-  /** Seconds between fetches when idle; NOTIFY wakes workers earlier for new jobs. */
+  /** Seconds between fetches of an idle queue; NOTIFY wakes workers earlier for new jobs. */
   pollingIntervalSeconds?: number;
 }
 
+// How a queue's `concurrency` fetch loops share the work (pg-boss runs one loop per `work()` call):
+// - pg-boss waits out the polling interval after every fetch, even one that returned a job, so a loop
+//   would run at most two jobs a second however much is due. In a flash sale, polls that came due
+//   queued for seconds behind that pause (bench/README.md). A loop that ran a job fetches again at once.
+// - NOTIFY wakes every loop when a job is queued, but nothing wakes them when a delayed job (a scheduled
+//   poll, a retry) comes due: only polling finds those. Every `pollingIntervalSeconds` one idle loop is
+//   woken to look (loops are otherwise left to a slow backstop); a loop that finds a job wakes the next
+//   one, so a backlog brings every loop up within a few fetches. An idle worker thus costs two fetches
+//   a second per queue, not two per loop, and a due job never waits for a busy loop.
 export async function runHandlers(
   boss: PgBoss,
   handlers: JobHandlers,
   options: RunnerOptions,
 ): Promise<void> {
+  const lookEveryMs = (options.pollingIntervalSeconds ?? 0.5) * 1000;
+  const concurrency = Math.max(1, options.concurrency);
   for (const queue of Object.values(QUEUES) as QueueName[]) {
     const handler = handlers[queue] as JobHandler<QueueName> | undefined;
     if (!handler) continue;
-    await boss.work<JobPayloads[QueueName]>(
-      queue,
-      {
-        localConcurrency: options.concurrency,
-        batchSize: 1,
-        // NOTIFY wakes workers for new jobs, but not when a delayed job (a scheduled poll) comes due:
-        // polling must stay fast even while NOTIFY is active, or a first look waits 30 s.
-        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
-        notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
-      },
-      async ([job]) => {
-        if (!job) return;
-        const log = options.logger.child({
-          queue,
-          jobId: job.id,
-          shop: (job.data as { shop?: string }).shop,
-        });
-        const started = Date.now();
-        try {
-          const result = await handler(job.data, {
-            id: job.id,
-            retryCount: job.retryCount,
-            signal: job.signal,
-          });
-          log.debug({ ms: Date.now() - started }, "job done");
-          return result;
-        } catch (err) {
-          log.warn({ err, ms: Date.now() - started, retryCount: job.retryCount }, "job failed");
-          throw err;
-        }
-      },
-    );
+    const loops = new LoopSet(boss);
+    const slots = Math.max(1, Math.round(concurrency * (QUEUE_CONCURRENCY_SHARE[queue] ?? 1)));
+    for (let slot = 0; slot < slots; slot++) {
+      const backstopSeconds = (lookEveryMs * slots) / 1000;
+      const loopId = await boss.work<JobPayloads[QueueName]>(
+        queue,
+        {
+          batchSize: 1,
+          pollingIntervalSeconds: backstopSeconds,
+          notifyPollingIntervalSeconds: backstopSeconds,
+        },
+        async ([job]) => {
+          if (!job) return;
+          loops.busy(slot);
+          loops.wakeOneIdle();
+          try {
+            return await runJob(queue, handler, job, options.logger);
+          } finally {
+            loops.idle(slot);
+            loops.wake(slot);
+          }
+        },
+      );
+      loops.add(loopId);
+    }
+    const ticker = setInterval(() => loops.wakeOneIdle(), lookEveryMs);
+    ticker.unref();
+    boss.once("stopped", () => clearInterval(ticker));
+  }
+}
+
+/** A queue's fetch loops in this process: which are running a job, and a round-robin wake-up. */
+class LoopSet {
+  private readonly ids: string[] = [];
+  private readonly running = new Set<number>();
+  private next = 0;
+  constructor(private readonly boss: PgBoss) {}
+  add(id: string) {
+    this.ids.push(id);
+  }
+  busy(slot: number) {
+    this.running.add(slot);
+  }
+  idle(slot: number) {
+    this.running.delete(slot);
+  }
+  wake(slot: number) {
+    const id = this.ids[slot];
+    if (id) this.boss.notifyWorker(id);
+  }
+  /** Wakes the next loop that is not running a job, if any: it fetches now instead of sleeping on. */
+  wakeOneIdle() {
+    for (let tried = 0; tried < this.ids.length; tried++) {
+      const slot = this.next;
+      this.next = (this.next + 1) % this.ids.length;
+      if (!this.running.has(slot)) return this.wake(slot);
+    }
+  }
+}
+
+async function runJob(
+  queue: QueueName,
+  handler: JobHandler<QueueName>,
+  job: Job<JobPayloads[QueueName]>,
+  logger: Logger,
+): Promise<unknown> {
+  const log = logger.child({ queue, jobId: job.id, shop: (job.data as { shop?: string }).shop });
+  const started = Date.now();
+  try {
+    const result = await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal });
+    log.debug({ ms: Date.now() - started }, "job done");
+    return result;
+  } catch (err) {
+    log.warn({ err, ms: Date.now() - started, retryCount: job.retryCount }, "job failed");
+    throw err;
   }
 }
 
