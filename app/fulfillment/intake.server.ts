@@ -11,6 +11,7 @@ import { Prisma, type DeliveryStatus } from "@prisma/client";
 import type { PgBoss } from "pg-boss";
 import { checkoutTokenDigest } from "~/customer/buyer-proof.server";
 import type { Db, Tx } from "~/db.server";
+import { errorMessage } from "~/errors.server";
 import { enqueue } from "~/jobs/boss.server";
 import { QUEUES } from "~/jobs/queues";
 import { ensureShop } from "~/models/shop.server";
@@ -43,7 +44,7 @@ export type IntakeOutcome =
 /** The intake job: the stored payload of one webhook → a Delivery (or nothing, for a duplicate). */
 export async function intakePaidOrder(
   deps: { db: Db; boss: PgBoss; clock: { now(): Date } },
-  input: { shop: string; webhookId: string },
+  input: { shop: string; webhookId: string; lastAttempt?: boolean },
 ): Promise<IntakeOutcome> {
   const receipt = await deps.db.webhookReceipt.findUnique({
     where: { shop_webhookId: { shop: input.shop, webhookId: input.webhookId } },
@@ -67,24 +68,11 @@ export async function intakePaidOrder(
         const reason = parsed.error.issues
           .map((i) => `${i.path.join(".") || "payload"}: ${i.message}`)
           .join("; ");
-        const orderId = readOrderId(receipt.payload)!;
-        const delivery = await tx.delivery.create({
-          data: {
-            shop: input.shop,
-            shopifyOrderId: orderId,
-            orderGid: `gid://shopify/Order/${orderId}`,
-            orderName: readString(receipt.payload, "name") ?? `Order ${orderId}`,
-            referenceId: orderId,
-            status: "NEEDS_REVIEW",
-            statusReason: `The orders/paid payload could not be read (${reason}). Check the order in Shopify and retry placement if it contains Erysta products.`,
-          },
-        });
-        await recordEvent(tx, delivery, {
+        const deliveryId = await keepForReview(tx, input.shop, receipt.payload, {
           type: "payload_unreadable",
-          message: delivery.statusReason!,
-          to: "NEEDS_REVIEW",
+          reason: `The orders/paid payload could not be read (${reason}). Check the order in Shopify and retry placement if it contains Erysta products.`,
         });
-        return { kind: "unreadable" as const, reason, deliveryId: delivery.id };
+        return { kind: "unreadable" as const, reason, deliveryId };
       }
 
       const order = parsed.data;
@@ -162,8 +150,43 @@ export async function intakePaidOrder(
       await markProcessed(deps.db);
       return { kind: "duplicate" };
     }
-    throw err;
+    if (!input.lastAttempt) throw err;
+    // Every retry failed (hours of them): rather than leave the order unseen in the inbox, show it to
+    // the merchant with the error, as a payload we cannot read would be.
+    const reason = errorMessage(err);
+    const deliveryId = await deps.db.$transaction(async (tx) => {
+      await ensureShop(tx, input.shop);
+      await markProcessed(tx);
+      return keepForReview(tx, input.shop, receipt.payload, {
+        type: "intake_failed",
+        reason: `The paid order could not be taken in (${reason}). Check the order in Shopify and retry placement if it contains Erysta products.`,
+      });
+    });
+    return { kind: "unreadable", reason, deliveryId };
   }
+}
+
+/** A delivery in NEEDS_REVIEW for an order the app could not take in normally; the reason says why. */
+async function keepForReview(
+  tx: Tx,
+  shop: string,
+  payload: unknown,
+  problem: { type: string; reason: string },
+): Promise<string> {
+  const orderId = readOrderId(payload)!;
+  const delivery = await tx.delivery.create({
+    data: {
+      shop,
+      shopifyOrderId: orderId,
+      orderGid: `gid://shopify/Order/${orderId}`,
+      orderName: readString(payload, "name") ?? `Order ${orderId}`,
+      referenceId: orderId,
+      status: "NEEDS_REVIEW",
+      statusReason: problem.reason,
+    },
+  });
+  await recordEvent(tx, delivery, { type: problem.type, message: problem.reason, to: "NEEDS_REVIEW" });
+  return delivery.id;
 }
 
 function initialStatus(

@@ -11,8 +11,10 @@ import type { JobHandlers } from "./runner.server";
 
 export function buildJobHandlers(deps: FulfillmentDeps): JobHandlers {
   const placeRetryLimit = QUEUE_OPTIONS[QUEUES.place].retryLimit ?? 0;
+  const intakeRetryLimit = QUEUE_OPTIONS[QUEUES.intake].retryLimit ?? 0;
   return {
-    [QUEUES.intake]: (data) => intakePaidOrder(deps, data),
+    [QUEUES.intake]: (data, job) =>
+      intakePaidOrder(deps, { ...data, lastAttempt: job.retryCount >= intakeRetryLimit }),
     [QUEUES.place]: (data, job) =>
       placeDelivery(deps, { ...data, signal: job.signal, lastAttempt: job.retryCount >= placeRetryLimit }),
     [QUEUES.poll]: (data, job) => pollDelivery(deps, { ...data, signal: job.signal }),

@@ -13,6 +13,7 @@ import {
   startWorker,
   stopHarness,
 } from "../support/fulfillment-harness";
+import { intakePaidOrder } from "~/fulfillment/intake.server";
 import { placeDelivery } from "~/fulfillment/place.server";
 import { pollDelivery } from "~/fulfillment/poll.server";
 import { refundUndelivered } from "~/fulfillment/refund.server";
@@ -191,6 +192,33 @@ describe("a paid order with Erysta products", () => {
     expect(sent.deliveries[0]?.status).toBe(200);
     const delivery = await until(990001, "NEEDS_REVIEW");
     expect(delivery.statusReason).toMatch(/line_items/);
+  });
+
+  it("an order whose intake keeps failing is kept for review on the last attempt, not left in the inbox", async () => {
+    // Readable, but the database refuses it (a quantity beyond a 32-bit integer): every attempt fails.
+    const sent = await shopify.control.sendWebhook({
+      shop: SHOP,
+      topic: "orders/paid",
+      payload: {
+        id: 990003,
+        name: "#9903",
+        line_items: [
+          { id: 1, variant_id: seeded.variants.instantKey, title: "Too many", quantity: 3_000_000_000 },
+        ],
+      },
+    });
+    expect(sent.deliveries[0]?.status).toBe(200);
+    const intake = { shop: SHOP, webhookId: sent.webhookId };
+    await expect(intakePaidOrder(deps, { ...intake, lastAttempt: false })).rejects.toThrow();
+    expect(await deliveryOf(SHOP, 990003)).toBeNull();
+
+    const outcome = await intakePaidOrder(deps, { ...intake, lastAttempt: true });
+    expect(outcome.kind).toBe("unreadable");
+    const delivery = await until(990003, "NEEDS_REVIEW");
+    expect(delivery.statusReason).toMatch(/could not be taken in/);
+    expect(delivery.events.map((e) => e.type)).toEqual(["intake_failed"]);
+    const receipt = await prisma.webhookReceipt.findFirstOrThrow({ where: { webhookId: sent.webhookId } });
+    expect(receipt.processedAt).not.toBeNull();
   });
 });
 
