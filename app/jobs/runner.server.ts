@@ -41,8 +41,8 @@ export async function runHandlers(
     if (!handler) continue;
     const loops = new LoopSet(boss);
     const slots = Math.max(1, Math.round(concurrency * (QUEUE_CONCURRENCY_SHARE[queue] ?? 1)));
+    const backstopSeconds = (lookEveryMs * slots) / 1000;
     for (let slot = 0; slot < slots; slot++) {
-      const backstopSeconds = (lookEveryMs * slots) / 1000;
       const loopId = await boss.work<JobPayloads[QueueName]>(
         queue,
         {
