@@ -254,6 +254,7 @@ function summarizeRun(input: {
   };
   const target = (value: number | boolean | null, met: boolean | null) => ({ value, met });
   const ackP99Worst = Math.max(...flash.map((p) => p.ack_ms.p99 ?? Infinity));
+  const fastLagP50Worst = Math.max(...flash.map((p) => p.fast_lag_ms.p50 ?? Infinity));
   const targets = {
     webhook_p99_under_250ms: target(
       primary.ack_ms.p99,
@@ -264,6 +265,7 @@ function summarizeRun(input: {
       primary.fast_lag_ms.p50,
       primary.fast_lag_ms.p50 !== null && primary.fast_lag_ms.p50 < 2000,
     ),
+    fast_lag_p50_under_2s_every_worker_count: target(fastLagP50Worst, fastLagP50Worst < 2000),
     lag_at_least_5x_lower_than_fixed30s: fixed
       ? target(lagRatio, lagRatio !== null && lagRatio >= 5)
       : target(null, null),
