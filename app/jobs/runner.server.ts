@@ -26,7 +26,7 @@ export interface RunnerOptions {
 //   queued for seconds behind that pause (bench/README.md). A loop that ran a job fetches again at once.
 // - NOTIFY wakes every loop when a job is queued, but nothing wakes them when a delayed job (a scheduled
 //   poll, a retry) comes due: only polling finds those. Every `pollingIntervalSeconds` one idle loop is
-//   woken to look (loops are otherwise left to a slow backstop); a loop that finds a job wakes the next
+//   woken to look (pg-boss' own polling is only a backstop); a loop that finds a job wakes the next
 //   one, so a backlog brings every loop up within a few fetches. An idle worker thus costs two fetches
 //   a second per queue, not two per loop, and a due job never waits for a busy loop.
 export async function runHandlers(
@@ -41,14 +41,13 @@ export async function runHandlers(
     if (!handler) continue;
     const loops = new LoopSet(boss);
     const slots = Math.max(1, Math.round(concurrency * (QUEUE_CONCURRENCY_SHARE[queue] ?? 1)));
-    const backstopSeconds = (lookEveryMs * slots) / 1000;
     for (let slot = 0; slot < slots; slot++) {
       const loopId = await boss.work<JobPayloads[QueueName]>(
         queue,
         {
           batchSize: 1,
-          pollingIntervalSeconds: backstopSeconds,
-          notifyPollingIntervalSeconds: backstopSeconds,
+          pollingIntervalSeconds: BACKSTOP_SECONDS,
+          notifyPollingIntervalSeconds: BACKSTOP_SECONDS,
         },
         async ([job]) => {
           if (!job) return;
@@ -69,6 +68,9 @@ export async function runHandlers(
     boss.once("stopped", () => clearInterval(ticker));
   }
 }
+
+/** pg-boss' own poll of each loop, in case a wake-up is missed; the ticker below does the looking. */
+const BACKSTOP_SECONDS = 30;
 
 /** A queue's fetch loops in this process: which are running a job, and a round-robin wake-up. */
 class LoopSet {
