@@ -3,11 +3,12 @@
 // expiry to another worker. Handlers must therefore be safe to run again, which the use cases are.
 import type { Job, PgBoss } from "pg-boss";
 import type { Logger } from "~/logger.server";
-import { QUEUE_CONCURRENCY_SHARE, QUEUES, type JobPayloads, type QueueName } from "./queues";
+import { QUEUE_CONCURRENCY_SHARE, QUEUE_OPTIONS, QUEUES, type JobPayloads, type QueueName } from "./queues";
 
 export type JobHandler<Q extends QueueName> = (
   data: JobPayloads[Q],
-  job: { id: string; retryCount: number; signal: AbortSignal },
+  /** `lastAttempt`: pg-boss will not retry this job if it fails (its queue's retryLimit is used up). */
+  job: { id: string; retryCount: number; lastAttempt: boolean; signal: AbortSignal },
 ) => Promise<unknown>;
 
 export type JobHandlers = { [Q in QueueName]?: JobHandler<Q> };
@@ -110,7 +111,13 @@ async function runJob(
   const log = logger.child({ queue, jobId: job.id, shop: (job.data as { shop?: string }).shop });
   const started = Date.now();
   try {
-    const result = await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal });
+    const lastAttempt = job.retryCount >= (QUEUE_OPTIONS[queue].retryLimit ?? 0);
+    const result = await handler(job.data, {
+      id: job.id,
+      retryCount: job.retryCount,
+      lastAttempt,
+      signal: job.signal,
+    });
     log.debug({ ms: Date.now() - started }, "job done");
     return result;
   } catch (err) {
